@@ -1,0 +1,102 @@
+"""Criteria classifier throughput on 10,000 real sentences, context building included.
+
+Prints sentences/s for the full model (encoder + rules + context head, one statement per
+call, as the pipeline calls it), for the same without the neighbour context, and for the
+obvious baselines in the same run: the rules alone and the encoder alone. Also prints the
+committed model's grouped-CV macro-F1 beside the rules' (from cv_report.json).
+
+    PYTHONPATH=. python bench/bench_criteria.py [--sentences 10000] [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from classify.context import group_slices  # noqa: E402
+from classify.criteria import MODEL_DIR, CriteriaClassifier, criteria_inputs  # noqa: E402
+from classify.criteria_rules import rule_matrix  # noqa: E402
+from classify.training.criteria_data import available, load_labelled, load_unlabelled  # noqa: E402
+
+TARGET = 500.0
+
+
+def real_statements(shared: Path | None, n: int) -> list[list[str]]:
+    """About ``n`` real sentences as whole statements: the labelled sets, then unlabelled UK texts."""
+    frame = load_labelled(shared).frame[["statement_id", "sentence"]]
+    statements = [frame["sentence"].iloc[s].tolist() for s in group_slices(frame["statement_id"].to_numpy())]
+    total = sum(map(len, statements))
+    extra = load_unlabelled(shared)
+    if extra is not None and total < n:
+        for s in group_slices(extra["statement_id"].to_numpy()):
+            statements.append(extra["sentence"].iloc[s].tolist())
+            total += s.stop - s.start
+            if total >= n:
+                break
+    out, count = [], 0
+    for st in statements:  # cut to exactly n sentences
+        take = st[: n - count]
+        if take:
+            out.append(take)
+            count += len(take)
+    return out
+
+
+def rate(fn, statements: list[list[str]]) -> float:
+    n = sum(map(len, statements))
+    t = time.perf_counter()
+    for st in statements:
+        fn(st)
+    return n / (time.perf_counter() - t)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sentences", type=int, default=10_000)
+    ap.add_argument("--shared", type=Path, default=None)
+    args = ap.parse_args()
+    if not available(args.shared):
+        print("skipped: ../shared labelled sets not found")
+        return 0
+    statements = real_statements(args.shared, args.sentences)
+    n = sum(map(len, statements))
+    clf = CriteriaClassifier.load()
+    rules_only = CriteriaClassifier.rules_only()
+    clf.predict_proba(statements[0])  # warm up onnxruntime
+
+    def no_context(st: list[str]) -> np.ndarray:
+        x = criteria_inputs(clf.embed(st), rule_matrix(st))
+        head = clf.head
+        z = (x - head.mean) / head.scale
+        h = np.maximum(z @ head.w_proj[0] + head.b_proj[0], 0)
+        return h @ head.w_out[0][: h.shape[1]] + head.b_out[0]
+
+    results = {
+        "model (encoder + rules + context head)": rate(clf.predict_proba, statements),
+        "model without neighbour context": rate(no_context, statements),
+        "baseline: rules alone": rate(rules_only.predict_proba, statements),
+        "baseline: encoder alone": rate(clf.embed, statements),
+    }
+    full = results["model (encoder + rules + context head)"]
+    print(f"{n} real sentences in {len(statements)} statements, model {clf.version}")
+    print(f"{'variant':42s} {'sent/s':>8s} {'vs model':>9s}")
+    for name, r in results.items():
+        print(f"{name:42s} {r:8.0f} {r / full:8.2f}x")
+    print(f"target {TARGET:.0f} sent/s: {'met' if full >= TARGET else 'NOT met'} ({full / TARGET:.2f}x)")
+    report = MODEL_DIR / "cv_report.json"
+    if report.exists():
+        rep = json.loads(report.read_text())
+        m, r = rep["grouped_cv"]["macro"]["f1"], rep["rules_only"]["macro"]["f1"]
+        print(f"grouped-CV macro-F1: model {m:.3f} vs rules alone {r:.3f} ({m / r:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

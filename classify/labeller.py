@@ -1,0 +1,67 @@
+"""Both label layers for one document's sentences, sharing one pass of the sentence encoder.
+
+The encoder is the expensive part; the criteria and evidence heads both read its vectors, so a
+document is embedded once and each head reads the same array.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from classify.criteria import CriteriaClassifier
+from classify.evidence import EvidenceClassifier
+from db.schema import CRITERIA
+
+
+@dataclass(frozen=True)
+class SentenceLabels:
+    """Layer 1 (11 criteria, 0/1 and score) and layer 2 (one evidence label and its probability)."""
+
+    criteria: dict[str, int]
+    criteria_p: dict[str, float]
+    evidence: str
+    evidence_p: float
+
+
+class Labeller:
+    """The pipeline's and `msa label`'s one entry point to the classifiers."""
+
+    def __init__(self, criteria: CriteriaClassifier, evidence: EvidenceClassifier) -> None:
+        self.criteria = criteria
+        self.evidence = evidence
+
+    @classmethod
+    def load(cls, criteria_dir: str | Path | None = None, evidence_dir: str | Path | None = None) -> Labeller:
+        """The committed models (or those in the given folders)."""
+        return cls(CriteriaClassifier.load(criteria_dir), EvidenceClassifier.load(evidence_dir))
+
+    @property
+    def version(self) -> str:
+        """Which models made a label: criteria version + evidence version."""
+        return f"{self.criteria.version}+{self.evidence.version}"
+
+    def label_document(self, sentences: Sequence[str]) -> list[SentenceLabels]:
+        """Labels for one document's (or one statement's) sentences, given in reading order."""
+        texts = [s or "" for s in sentences]
+        if not texts:
+            return []
+        needs_vectors = self.criteria.encoder is not None or self.evidence.uses_embeddings
+        vectors = self.criteria.embed(texts) if needs_vectors else None
+        crit_p = self.criteria.predict_proba(texts, vectors)
+        crit = (crit_p >= self.criteria.thresholds).astype(np.int8)
+        ev_labels, ev_p = self.evidence.predict(texts, vectors)
+        out = []
+        for i, label in enumerate(ev_labels):
+            out.append(
+                SentenceLabels(
+                    criteria={c: int(crit[i, j]) for j, c in enumerate(CRITERIA)},
+                    criteria_p={c: float(crit_p[i, j]) for j, c in enumerate(CRITERIA)},
+                    evidence=label,
+                    evidence_p=float(ev_p[i].max()),
+                )
+            )
+        return out

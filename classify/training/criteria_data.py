@@ -1,0 +1,141 @@
+"""Load the expert-labelled UK and Canadian AIMS sets as one table, in statement order.
+
+Why: both sets use the AIMS 11-slot target layout (db.schema.CRITERIA order; the Canadian
+criteria were mapped onto the same slots, see aims_guidelines/Mapping.PNG), but their files
+differ (encodings, column names, trailing empty rows). Neither set labels C1 or C6, so those
+slots are masked out rather than read as negatives.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from db.schema import CRITERIA
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
+EVIDENCE_DIR = Path("research/corpus/aims_uk_ca_evidence")
+UK_FILE = "aims_uk_UK_context0_llama.csv"
+CA_FILE = "aims_ca_ca_future.csv"
+UNLABELLED_FILE = Path("research/corpus/hackathon_uk_training/df_with_segments.parquet")
+
+# Slots the shared sets never label positive: UK s.54 and the Canadian Act have no such criteria.
+UNLABELLED_SLOTS: tuple[str, ...] = ("c1_reporting_entity", "c6_consultation")
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Sentences of many statements, in order, with 0/1 targets and a mask of the slots that were labelled."""
+
+    frame: pd.DataFrame  # statement_id, sentence_idx, sentence, source ("uk" | "ca")
+    targets: np.ndarray  # (n, 11) int8
+    mask: np.ndarray  # (n, 11) bool: True where the slot was annotated
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def shared_dir(path: str | Path | None = None) -> Path:
+    """The shared data folder: the argument, else ../shared beside the repo."""
+    return Path(path) if path is not None else SHARED_DIR.resolve()
+
+
+def _parse_targets(values: pd.Series) -> np.ndarray:
+    rows = [np.asarray(ast.literal_eval(v), dtype=np.int8) for v in values]
+    return (np.stack(rows) > 0).astype(np.int8)
+
+
+def _load_uk(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    df = pd.read_csv(folder / UK_FILE)
+    df = df.sort_values(["statement_id", "Unnamed: 0"], kind="stable")
+    frame = pd.DataFrame(
+        {
+            "statement_id": "uk-" + df["statement_id"].astype(str),
+            "sentence": df["sentence"].astype(str),
+            "source": "uk",
+        }
+    )
+    return frame, _parse_targets(df["targets"])
+
+
+def _load_ca(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
+    df = pd.read_csv(folder / CA_FILE, encoding="latin-1")
+    df = df[df["targets"].astype(str).str.startswith("[")]  # the file ends in empty rows
+    df = df.sort_values(["statement_id", "sentence_id"], kind="stable")
+    frame = pd.DataFrame(
+        {
+            "statement_id": "ca-" + df["statement_id"].astype(str),
+            "sentence": df["sentence_text"].astype(str),
+            "source": "ca",
+        }
+    )
+    return frame, _parse_targets(df["targets"])
+
+
+def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = ("uk", "ca")) -> LabelledSet:
+    """The labelled UK and/or Canadian sentences, grouped by statement in document order."""
+    folder = shared_dir(shared) / EVIDENCE_DIR
+    loaders = {"uk": _load_uk, "ca": _load_ca}
+    frames, targets = [], []
+    for name in sources:
+        f, t = loaders[name](folder)
+        frames.append(f)
+        targets.append(t)
+    frame = pd.concat(frames, ignore_index=True)
+    frame["sentence_idx"] = frame.groupby("statement_id").cumcount()
+    frame = frame[["statement_id", "sentence_idx", "sentence", "source"]]
+    y = np.concatenate(targets)
+    mask = np.ones_like(y, dtype=bool)
+    for name in UNLABELLED_SLOTS:
+        mask[:, CRITERIA.index(name)] = False
+    return LabelledSet(frame=frame, targets=y, mask=mask)
+
+
+def available(shared: str | Path | None = None) -> bool:
+    """Whether the labelled sets are present (tests and benchmarks skip when not)."""
+    folder = shared_dir(shared) / EVIDENCE_DIR
+    return (folder / UK_FILE).exists() and (folder / CA_FILE).exists()
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'“(A-Z0-9•·-])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """A plain splitter for the unlabelled statement texts: lines, then sentence ends.
+
+    The pipeline's own segmenter (extract/) is better; this one only has to give sentence-sized
+    pieces for self-training and for the throughput benchmark.
+    """
+    out = []
+    for line in text.splitlines():
+        for piece in _SENTENCE_END.split(line.strip()):
+            piece = piece.strip()
+            if len(piece) >= 3:
+                out.append(piece)
+    return out
+
+
+def load_unlabelled(
+    shared: str | Path | None = None, n_statements: int | None = None, seed: int = 13
+) -> pd.DataFrame | None:
+    """Sentences of the unlabelled UK statements (hackathon texts): statement_id, sentence_idx, sentence.
+
+    ``n_statements`` draws that many statements at random (with ``seed``); None when the file is absent.
+    """
+    path = shared_dir(shared) / UNLABELLED_FILE
+    if not path.exists():
+        return None
+    texts = pd.read_parquet(path, columns=["TEXT"])["TEXT"].fillna("").tolist()
+    order = np.random.default_rng(seed).permutation(len(texts))
+    if n_statements is not None:
+        order = order[:n_statements]
+    rows = []
+    for i in order:
+        for j, sentence in enumerate(split_sentences(texts[i])):
+            rows.append((f"ukh-{i}", j, sentence))
+    return pd.DataFrame(rows, columns=["statement_id", "sentence_idx", "sentence"])

@@ -1,0 +1,114 @@
+"""Per-criterion precision, recall and F1 and the macro-F1, as ``msa evaluate criteria`` prints them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
+from db.schema import CRITERIA
+
+
+def score_table(
+    targets: np.ndarray,
+    scores: np.ndarray,
+    thresholds: Sequence[float],
+    mask: np.ndarray,
+    sources: np.ndarray | None = None,
+) -> dict:
+    """Scores per criterion over the annotated slots; macro-F1 over the criteria that have positives.
+
+    Returns {"rows": [...], "macro": {...}, "text": printable table}.
+    """
+    thresholds = np.asarray(thresholds)
+    rows = []
+    for j, name in enumerate(CRITERIA):
+        annotated = mask[:, j]
+        y = targets[annotated, j]
+        if not annotated.any() or y.sum() == 0:
+            rows.append({"criterion": name, "support": 0, "precision": None, "recall": None, "f1": None})
+            continue
+        pred = scores[annotated, j] >= thresholds[j]
+        p, r, f, _ = precision_recall_fscore_support(y, pred, average="binary", zero_division=0)
+        row = {
+            "criterion": name,
+            "support": int(y.sum()),
+            "precision": float(p),
+            "recall": float(r),
+            "f1": float(f),
+        }
+        if sources is not None:
+            for src in sorted(set(sources.tolist())):
+                sel = annotated & (sources == src)
+                if targets[sel, j].sum():
+                    row[f"f1_{src}"] = float(
+                        precision_recall_fscore_support(
+                            targets[sel, j],
+                            scores[sel, j] >= thresholds[j],
+                            average="binary",
+                            zero_division=0,
+                        )[2]
+                    )
+        rows.append(row)
+    scored = [r for r in rows if r["f1"] is not None]
+    macro = {k: float(np.mean([r[k] for r in scored])) for k in ("precision", "recall", "f1")}
+    macro["n_criteria"] = len(scored)
+    return {"rows": rows, "macro": macro, "text": format_table(rows, macro)}
+
+
+def format_table(rows: list[dict], macro: dict) -> str:
+    """A fixed-width text table of the score rows."""
+    extra = sorted({k for r in rows for k in r if k.startswith("f1_")})
+    head = f"{'criterion':22s} {'support':>7s} {'P':>6s} {'R':>6s} {'F1':>6s}" + "".join(
+        f" {k:>6s}" for k in extra
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r["f1"] is None:
+            lines.append(f"{r['criterion']:22s} {'-':>7s}   (no positive labels: rules only, not scored)")
+            continue
+        cells = "".join(f" {r[k]:6.3f}" if k in r else f" {'-':>6s}" for k in extra)
+        lines.append(
+            f"{r['criterion']:22s} {r['support']:7d} {r['precision']:6.3f} {r['recall']:6.3f} "
+            f"{r['f1']:6.3f}{cells}"
+        )
+    lines.append("-" * len(head))
+    lines.append(
+        f"{'macro (' + str(macro['n_criteria']) + ' criteria)':22s} {'':7s} {macro['precision']:6.3f} "
+        f"{macro['recall']:6.3f} {macro['f1']:6.3f}"
+    )
+    return "\n".join(lines)
+
+
+def saved_report_text(path: str | Path | None = None) -> str:
+    """The tables stored by the last ``msa train criteria`` (cv_report.json), without re-running anything."""
+    from classify.criteria import MODEL_DIR
+
+    report = json.loads(Path(path or MODEL_DIR / "cv_report.json").read_text())
+    titles = {
+        "grouped_cv": "grouped 5-fold CV by statement (UK + CA)",
+        "cross_jurisdiction": "trained on one jurisdiction, tested on the other (f1_ca: trained on UK)",
+        "rules_only": "baseline, rules alone",
+    }
+    parts = [
+        f"{title}:\n{format_table(report[key]['rows'], report[key]['macro'])}"
+        for key, title in titles.items()
+        if key in report
+    ]
+    return "\n\n".join(parts)
+
+
+def evaluate_criteria(shared: str | Path | None = None, cross: bool = True) -> str:
+    """``msa evaluate criteria``: re-run the grouped CV (and the cross-jurisdiction split); return the tables.
+
+    Takes about 2-3 minutes on the 2-core CPU; ``saved_report_text`` prints the last training's tables
+    instantly instead.
+    """
+    from classify.training.criteria_train import run_evaluation
+
+    lines: list[str] = []
+    run_evaluation(shared, cross=cross, log=lines.append)
+    return "\n".join(lines)

@@ -1,0 +1,118 @@
+"""Labelled data for the evidence-status model, read from ../shared (never copied into the repo).
+
+- `load_dev`: labels/evidence_dev.csv, 553 real UK sentences with context, the training set.
+- `load_aims_uk`: the 51 AIMS.uk statements in sentence order, with the expert comment flags
+  ("future", "negative", "kpi", "vague") and the rows of AIMSCheck's future-commitment
+  experiment (results_future_uk.csv), the anchor task: macro-F1 0.668, accuracy 0.864.
+- `load_aims_ca`: the 50 AIMS.ca statements in order, with the expert future-commitment ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
+DEV_FILE = Path("labels/evidence_dev.csv")
+AIMS_DIR = Path("research/corpus/aims_uk_ca_evidence")
+
+
+def shared_dir(path: str | Path | None = None) -> Path:
+    """The shared data folder: the argument, else ../shared beside the repo."""
+    return Path(path).resolve() if path is not None else SHARED_DIR.resolve()
+
+
+def load_dev(shared: str | Path | None = None) -> pd.DataFrame:
+    """evidence_dev.csv: statement_id, sentence_idx, sentence, context_before, context_after, label."""
+    df = pd.read_csv(shared_dir(shared) / DEV_FILE)
+    for col in ("sentence", "context_before", "context_after"):
+        df[col] = df[col].fillna("").astype(str)
+    return df
+
+
+def _comment_flags(comments: pd.Series) -> pd.DataFrame:
+    text = comments.fillna("").astype(str).str.lower()
+    return pd.DataFrame(
+        {
+            "future": text.str.contains("future"),
+            "negative": text.str.contains("negative"),
+            "kpi": text.str.contains("kpi"),
+            "vague": text.str.contains("vague"),
+        },
+        index=comments.index,
+    )
+
+
+@dataclass(frozen=True)
+class AimsSet:
+    """Statements in sentence order (`sentences`) and the scored rows of the future task (`task`)."""
+
+    sentences: pd.DataFrame  # statement_id, sentence_idx, sentence_id, sentence, relevant, future, ...
+    task: pd.DataFrame  # sentence_id, statement_id, target (0/1) [, aimscheck (0/1)]
+
+
+def load_aims_uk(shared: str | Path | None = None) -> AimsSet:
+    """AIMS.uk sentences in order and AIMSCheck's future-task rows (one row per relevant criterion).
+
+    The task target is 1 where the expert comment mentions "future" (checked: identical to the
+    results file's `targets`); results_future_uk.csv keeps AIMSCheck's own prediction.
+    """
+    folder = shared_dir(shared) / AIMS_DIR
+    df = pd.read_csv(folder / "aims_uk_UK_context0_llama.csv")
+    df = df.rename(columns={"Unnamed: 0.1": "sentence_id", "Unnamed: 0": "sentence_idx"})
+    df = df.sort_values(["statement_id", "sentence_idx"], kind="stable").reset_index(drop=True)
+    sentences = pd.DataFrame(
+        {
+            "statement_id": df["statement_id"].astype(str),
+            "sentence_idx": df["sentence_idx"].astype(int),
+            "sentence_id": df["sentence_id"].astype(int),
+            "sentence": df["sentence"].fillna("").astype(str),
+            "relevant": df["targets"].astype(str).str.contains("1"),
+        }
+    )
+    sentences = pd.concat([sentences, _comment_flags(df["comment"])], axis=1)
+    results = pd.read_csv(folder / "results_future_uk.csv")
+    task = pd.DataFrame(
+        {
+            "sentence_id": results["sentence_id"].astype(int),
+            "statement_id": results["statement_id"].astype(str),
+            "target": results["targets"].astype(int),
+            "aimscheck": results["prediction"].astype(int),
+        }
+    )
+    return AimsSet(sentences, task)
+
+
+def load_aims_ca(shared: str | Path | None = None) -> AimsSet:
+    """AIMS.ca sentences in order; the task is every relevant sentence, target = expert future id.
+
+    AIMSCheck's per-sentence CA predictions are not in the shared files (that results file holds
+    criterion names), so the CA anchor is the reported figure: accuracy 0.898, 0.84 on future.
+    """
+    folder = shared_dir(shared) / AIMS_DIR
+    df = pd.read_csv(folder / "aims_ca_ca_future.csv", encoding="latin-1").dropna(subset=["sentence_id"])
+    df = df.sort_values("sentence_id", kind="stable").reset_index(drop=True)
+    future_ids = set(pd.read_csv(folder / "aims_ca_future_sentence_ids.csv", header=None)[0].astype(int))
+    sentences = pd.DataFrame(
+        {
+            "statement_id": df["statement_id"].astype(str),
+            "sentence_id": df["sentence_id"].astype(int),
+            "sentence": df["sentence_text"].fillna("").astype(str),
+            "relevant": df["targets"].astype(str).str.contains("1"),
+        }
+    )
+    sentences["sentence_idx"] = sentences.groupby("statement_id").cumcount()
+    flags = _comment_flags(df["Comment "])
+    flags["future"] = sentences["sentence_id"].isin(future_ids)
+    sentences = pd.concat([sentences, flags], axis=1)
+    relevant = sentences[sentences["relevant"]]
+    task = pd.DataFrame(
+        {
+            "sentence_id": relevant["sentence_id"].to_numpy(),
+            "statement_id": relevant["statement_id"].to_numpy(),
+            "target": relevant["future"].astype(int).to_numpy(),
+        }
+    )
+    return AimsSet(sentences, task)

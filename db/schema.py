@@ -1,0 +1,277 @@
+"""Table definitions: the contract between crawler, extract, classify and publish.
+
+Every table is keyed by a stable id so that each stage can upsert and re-run
+without losing what an earlier run stored. Label column names live here too,
+because they are columns: classify/ imports them from here, not the reverse.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# Layer 1: criteria relevance (AIMS.au's 11 questions), one 0/1 column each.
+CRITERIA: tuple[str, ...] = (
+    "approval",
+    "signature",
+    "c1_reporting_entity",
+    "c2_structure",
+    "c2_operations",
+    "c2_supply_chains",
+    "c3_risk_description",
+    "c4_risk_mitigation",
+    "c4_remediation",
+    "c5_effectiveness",
+    "c6_consultation",
+)
+
+# Layer 2: evidence status, one label per sentence.
+EVIDENCE_LABELS: tuple[str, ...] = ("commitment", "action", "impact", "negative", "none")
+
+# The six areas a UK statement may declare in the registry (s.54(5) and guidance).
+UK_AREAS: tuple[str, ...] = (
+    "org_structure",
+    "policies",
+    "risk_assessment",
+    "due_diligence",
+    "training",
+    "goals",
+)
+
+# AU s.16(1) mandatory criteria as the summary reports them.
+AU_CRITERIA: tuple[str, ...] = ("au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6", "au_c7")
+
+DOCUMENT_STATUSES = ("pending", "ok", "error", "no_text", "landing_page")
+FETCH_STATUSES = ("fetched", "failed", "not_modified")
+
+
+def _label_columns() -> str:
+    cols = []
+    for name in CRITERIA:
+        cols.append(f"    {name} INTEGER NOT NULL DEFAULT 0")
+        cols.append(f"    {name}_p REAL NOT NULL DEFAULT 0")
+    return ",\n".join(cols)
+
+
+def _summary_columns() -> str:
+    cols = [f"    {name} INTEGER" for name in CRITERIA]
+    cols += [f"    {name} TEXT" for name in AU_CRITERIA]
+    cols += [f"    uk_detected_{area} INTEGER" for area in UK_AREAS]
+    return ",\n".join(cols)
+
+
+DDL = f"""
+CREATE TABLE IF NOT EXISTS statements (
+    statement_id TEXT PRIMARY KEY,
+    jurisdiction TEXT NOT NULL,
+    registry_year INTEGER,
+    statement_type TEXT,
+    title TEXT,
+    period_start TEXT,
+    period_end TEXT,
+    registry_url TEXT,
+    statement_url TEXT,
+    registry_pdf_url TEXT,
+    email_only INTEGER NOT NULL DEFAULT 0,
+    email_address TEXT,
+    approving_person TEXT,
+    date_approved TEXT,
+    turnover_band TEXT,
+    sector_type TEXT,
+    sectors TEXT,
+    headquartered_countries TEXT,
+    declared_org_structure INTEGER,
+    declared_policies INTEGER,
+    declared_risk_assessment INTEGER,
+    declared_due_diligence INTEGER,
+    declared_training INTEGER,
+    declared_goals INTEGER,
+    related_statements TEXT,
+    registry_row TEXT,
+    metadata_hash TEXT,
+    source TEXT,
+    first_seen TEXT,
+    last_seen TEXT,
+    updated_at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS organisations (
+    organisation_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    jurisdiction TEXT NOT NULL,
+    company_number TEXT,
+    abn TEXT,
+    acn TEXT,
+    arbn TEXT,
+    address TEXT,
+    sector_type TEXT
+);
+
+CREATE TABLE IF NOT EXISTS statement_organisations (
+    statement_id TEXT NOT NULL REFERENCES statements(statement_id),
+    organisation_id TEXT NOT NULL REFERENCES organisations(organisation_id),
+    role TEXT NOT NULL,
+    PRIMARY KEY (statement_id, organisation_id, role)
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    document_id TEXT PRIMARY KEY,
+    media_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    first_fetched_at TEXT,
+    extract_status TEXT NOT NULL DEFAULT 'pending',
+    extract_error TEXT,
+    extract_version TEXT,
+    extracted_at TEXT,
+    backend TEXT,
+    page_count INTEGER,
+    sentence_count INTEGER,
+    doc_metadata TEXT
+);
+
+CREATE TABLE IF NOT EXISTS statement_documents (
+    statement_id TEXT NOT NULL REFERENCES statements(statement_id),
+    url TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    http_status INTEGER,
+    final_url TEXT,
+    document_id TEXT REFERENCES documents(document_id),
+    etag TEXT,
+    last_modified TEXT,
+    fetched_at TEXT,
+    PRIMARY KEY (statement_id, url)
+);
+
+CREATE TABLE IF NOT EXISTS pages (
+    document_id TEXT NOT NULL REFERENCES documents(document_id),
+    page_no INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (document_id, page_no)
+);
+
+CREATE TABLE IF NOT EXISTS sentences (
+    sentence_id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(document_id),
+    sentence_idx INTEGER NOT NULL,
+    page_no INTEGER,
+    block_idx INTEGER,
+    block_kind TEXT,
+    char_start INTEGER,
+    char_end INTEGER,
+    text TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS labels (
+    sentence_id TEXT PRIMARY KEY REFERENCES sentences(sentence_id),
+    label_version TEXT NOT NULL,
+{_label_columns()},
+    evidence TEXT NOT NULL,
+    evidence_p REAL NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS statement_summaries (
+    statement_id TEXT PRIMARY KEY REFERENCES statements(statement_id),
+    summary_version TEXT NOT NULL,
+    document_id TEXT REFERENCES documents(document_id),
+    sentence_count INTEGER NOT NULL,
+    n_commitment INTEGER NOT NULL,
+    n_action INTEGER NOT NULL,
+    n_impact INTEGER NOT NULL,
+    n_negative INTEGER NOT NULL,
+    n_none INTEGER NOT NULL,
+    impact_share REAL,
+{_summary_columns()},
+    uk_mismatch TEXT,
+    criteria_sentences TEXT,
+    top_impact TEXT,
+    signatory TEXT,
+    rationale TEXT,
+    summarised_at TEXT
+);
+
+CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id TEXT PRIMARY KEY,
+    spider TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    statements_seen INTEGER,
+    statements_new INTEGER,
+    statements_changed INTEGER,
+    documents_fetched INTEGER,
+    documents_failed INTEGER,
+    failures_by_reason TEXT,
+    report TEXT
+);
+
+CREATE TABLE IF NOT EXISTS stage_runs (
+    run_id TEXT PRIMARY KEY,
+    stage TEXT NOT NULL,
+    version TEXT,
+    started_at TEXT,
+    finished_at TEXT,
+    processed INTEGER,
+    failed INTEGER,
+    report TEXT
+);
+
+CREATE TABLE IF NOT EXISTS schema_info (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+
+CREATE INDEX IF NOT EXISTS idx_statements_jurisdiction_year ON statements(jurisdiction, registry_year);
+CREATE INDEX IF NOT EXISTS idx_statement_organisations_org ON statement_organisations(organisation_id);
+CREATE INDEX IF NOT EXISTS idx_statement_documents_document ON statement_documents(document_id);
+CREATE INDEX IF NOT EXISTS idx_documents_status ON documents(extract_status);
+CREATE INDEX IF NOT EXISTS idx_sentences_document ON sentences(document_id, sentence_idx);
+CREATE INDEX IF NOT EXISTS idx_labels_evidence ON labels(evidence);
+CREATE INDEX IF NOT EXISTS idx_labels_version ON labels(label_version);
+"""
+
+VIEWS = {
+    # One row per sentence of a statement: the join journalists and researchers need.
+    "statement_sentences": """
+        SELECT sd.statement_id, st.jurisdiction, st.registry_year, st.title,
+               s.sentence_id, s.document_id, s.sentence_idx, s.page_no, s.block_kind, s.text,
+               l.evidence, l.evidence_p,
+               {criteria},
+               COALESCE(sd.final_url, sd.url) AS document_url
+        FROM statement_documents sd
+        JOIN statement_summaries ss ON ss.statement_id = sd.statement_id AND ss.document_id = sd.document_id
+        JOIN statements st ON st.statement_id = sd.statement_id
+        JOIN sentences s ON s.document_id = sd.document_id
+        LEFT JOIN labels l ON l.sentence_id = s.sentence_id
+    """.format(criteria=", ".join(f"l.{c}" for c in CRITERIA)),
+}
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the corpus database with the schema in place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=60, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=OFF")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create missing tables, indexes and views; never drops data."""
+    db.conn.executescript(DDL)
+    for name, sql in VIEWS.items():
+        db.conn.execute(f"DROP VIEW IF EXISTS {name}")
+        db.conn.execute(f"CREATE VIEW {name} AS {sql}")
+    db.conn.execute(
+        "INSERT OR REPLACE INTO schema_info(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+    )
+    db.conn.commit()

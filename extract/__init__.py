@@ -1,0 +1,27 @@
+"""extract/: statement document bytes → pages → blocks → sentences (+ metadata). Pure functions.
+
+Owns PDF reading (PDFium fast path, pdfplumber reference, Tesseract OCR on
+request), HTML main-content extraction, sentence segmentation (a spaCy
+component) and metadata patterns. Imports nothing of ours: the stage runner
+in msa/ calls `extract_document` (or `extract_document_guarded`, which adds
+a time and memory limit) and stores what comes back.
+"""
+
+from __future__ import annotations
+
+from extract.document import extract_document
+from extract.guard import extract_document_guarded
+from extract.structures import Block, ExtractedDocument, Page, Sentence
+
+# Bump when output for the same bytes changes, so the extract stage redoes stored documents.
+EXTRACT_VERSION = "extract-1.0"
+
+__all__ = [
+    "EXTRACT_VERSION",
+    "Block",
+    "ExtractedDocument",
+    "Page",
+    "Sentence",
+    "extract_document",
+    "extract_document_guarded",
+]

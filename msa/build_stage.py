@@ -1,0 +1,78 @@
+"""Build stage: make the database ready to publish (derived tables, search indexes, statistics).
+
+Everything here is derived from what crawl, extract and classify stored and is rebuilt from
+scratch on every run, so a build is repeatable and the earlier stages' writes stay fast (no FTS
+triggers, no summary tables kept in step). Order matters: `compliance` comes first, the
+impact and boilerplate tables read it.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sqlite_utils
+
+from msa.publish.boilerplate import build_boilerplate
+from msa.publish.compliance import build_compliance
+from msa.publish.impact import build_impact_sentences
+from msa.publish.search import build_name_search, build_sentence_search
+from msa.stage_report import StageReport
+
+BUILD_VERSION = "build-2"
+# Lookups the published queries make that the pipeline's own indexes do not cover.
+PUBLISH_INDEXES = {
+    "idx_statement_summaries_document": "statement_summaries(document_id)",
+    "idx_statement_documents_statement_document": "statement_documents(statement_id, document_id)",
+    "idx_labels_evidence_p": "labels(evidence, evidence_p)",
+}
+
+
+def create_publish_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes the canned queries rely on (idempotent)."""
+    for name, target in PUBLISH_INDEXES.items():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+    db.conn.commit()
+
+
+def build_search(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rebuild every full-text index; returns rows indexed per table."""
+    return {"sentences": build_sentence_search(db), **build_name_search(db)}
+
+
+def run_build(db: sqlite_utils.Database) -> StageReport:
+    """Rebuild derived tables, search indexes and planner statistics; returns the stage report."""
+    report = StageReport(stage="build", version=BUILD_VERSION)
+    timings: dict[str, float] = {}
+
+    def timed(name: str, fn, *args):
+        start = time.perf_counter()
+        result = fn(*args)
+        timings[name] = round(time.perf_counter() - start, 2)
+        return result
+
+    timed("indexes", create_publish_indexes, db)
+    compliance_rows = timed("compliance", build_compliance, db)
+    impact_rows = timed("impact_sentences", build_impact_sentences, db)
+    boilerplate = timed("boilerplate", build_boilerplate, db)
+    counts = timed("search", build_search, db)
+    timed("analyze", db.execute, "ANALYZE")
+    db.conn.commit()
+    report.processed = sum(counts.values())
+    report.extra.update({f"{table}_indexed": n for table, n in counts.items()})
+    report.extra.update(
+        {
+            "compliance_rows": compliance_rows,
+            "impact_sentences": impact_rows,
+            **boilerplate,
+            "seconds": timings,
+        }
+    )
+    report.save(db)
+    seal_for_serving(db)
+    return report
+
+
+def seal_for_serving(db: sqlite_utils.Database) -> None:
+    """Fold the write-ahead log into the file, so Datasette can open it immutable."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.execute("PRAGMA journal_mode=DELETE")

@@ -1,0 +1,259 @@
+"""The `msa` command line: a thin skin over the stage runners.
+
+Every command is one library call; options only choose paths and switches.
+Heavy imports happen inside commands so `msa --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from msa.paths import DEFAULT_DATA_DIR, db_path
+
+SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
+
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    help="Where msa.db and the document store live.",
+)
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bars.")
+
+
+def parse_years(value: str | None) -> list[int] | None:
+    """'2021,2023' or '2020-2022' → a list of years (None: the spider's default)."""
+    if not value:
+        return None
+    years: list[int] = []
+    for part in value.split(","):
+        part = part.strip()
+        if "-" in part:
+            start, end = (int(x) for x in part.split("-", 1))
+            years.extend(range(start, end + 1))
+        elif part:
+            years.append(int(part))
+    return years
+
+
+def crawl_settings(
+    years: str | None, limit: int | None, settings: tuple[str, ...] = ()
+) -> dict[str, str | int]:
+    """CLI options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
+    overrides: dict[str, str | int] = dict(s.split("=", 1) for s in settings)
+    parsed = parse_years(years)
+    if parsed:
+        overrides["MSA_YEARS"] = ",".join(str(y) for y in parsed)
+    if limit is not None:
+        overrides["MSA_LIMIT"] = limit
+    return overrides
+
+
+@click.group()
+@click.version_option(package_name="msa")
+def main() -> None:
+    """msa: collect, extract, classify and publish Modern Slavery Act statements."""
+
+
+@main.command()
+@click.argument("registry", type=click.Choice(sorted(SPIDERS)))
+@click.option("--years", help="Registry years, e.g. 2021,2022 or 2020-2026 (UK only).")
+@click.option("--limit", type=int, help="Stop after this many statements per registry.")
+@data_dir_option
+@click.option("--setting", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+def crawl(
+    registry: str, years: str | None, limit: int | None, data_dir: Path, settings: tuple[str, ...]
+) -> None:
+    """Crawl the UK registry, the AU register, or both, into the database."""
+    from crawler.run import crawl as run_crawl
+
+    overrides = crawl_settings(years, limit, settings)
+    report = run_crawl(SPIDERS[registry], data_dir=data_dir, settings_overrides=overrides)
+    click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
+
+
+@main.command()
+@data_dir_option
+@click.option(
+    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
+)
+@click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
+@click.option("--force", is_flag=True, help="Re-extract every document.")
+@click.option("--limit", type=int)
+@quiet_option
+def extract(data_dir: Path, backend: str, ocr: bool, force: bool, limit: int | None, quiet: bool) -> None:
+    """Extract pages and sentences from every pending document."""
+    from db import connect
+    from msa.extract_stage import ExtractOptions, run_extract
+
+    report = run_extract(
+        connect(db_path(data_dir)),
+        data_dir,
+        ExtractOptions(backend=backend, ocr=ocr, force=force),
+        limit=limit,
+        show_progress=not quiet,
+    )
+    click.echo(report.line())
+
+
+@main.command()
+@data_dir_option
+@click.option("--force", is_flag=True, help="Relabel every sentence and resummarise every statement.")
+@quiet_option
+def classify(data_dir: Path, force: bool, quiet: bool) -> None:
+    """Label sentences and summarise statements."""
+    from db import connect
+    from msa.classify_stage import run_classify
+
+    report = run_classify(connect(db_path(data_dir)), force=force, show_progress=not quiet)
+    click.echo(report.line())
+
+
+@main.command()
+@data_dir_option
+def build(data_dir: Path) -> None:
+    """Build search indexes and seal the database for serving."""
+    from db import connect
+    from msa.build_stage import run_build
+
+    report = run_build(connect(db_path(data_dir)))
+    click.echo(report.line())
+    click.echo(f"Database: {db_path(data_dir).resolve()}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option(
+    "--allow-robots", is_flag=True, help="Let search engines crawl (robots.txt blocks them by default)."
+)
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Another Datasette metadata file (default: the repository's datasette_metadata.json).",
+)
+def serve(data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Path | None) -> None:
+    """Serve the corpus with Datasette (read-only, immutable)."""
+    from msa.serve import serve as run_serve
+
+    path = db_path(data_dir)
+    if not path.exists():
+        raise click.ClickException(f"{path} does not exist: run `msa run` or `msa demo` first")
+    extra = {"metadata": metadata} if metadata else {}
+    sys.exit(run_serve(path, host=host, port=port, allow_robots=allow_robots, **extra))
+
+
+@main.command()
+@click.argument("registry", type=click.Choice(sorted(SPIDERS)), default="all")
+@click.option("--years", help="Registry years, e.g. 2021,2022 or 2020-2026 (UK only).")
+@click.option("--limit", type=int, help="Stop after this many statements per registry.")
+@data_dir_option
+@click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
+@quiet_option
+def run(registry: str, years: str | None, limit: int | None, data_dir: Path, ocr: bool, quiet: bool) -> None:
+    """Crawl, extract, classify and build: the whole pipeline."""
+    from msa.pipeline import run_pipeline
+
+    for line in run_pipeline(
+        data_dir, SPIDERS[registry], years=parse_years(years), limit=limit, ocr=ocr, show_progress=not quiet
+    ):
+        click.echo(line)
+    click.echo(f"Database: {db_path(data_dir).resolve()}")
+
+
+@main.command()
+@data_dir_option
+@click.option("--serve/--no-serve", "do_serve", default=True, help="Serve Datasette when done.")
+@click.option("--port", default=8001, show_default=True, type=int)
+@quiet_option
+def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
+    """The whole pipeline on the embedded sample corpus, against a local replica of both registries."""
+    from msa.demo import run_demo
+
+    run_demo(data_dir, serve=do_serve, port=port, show_progress=not quiet)
+
+
+@main.command()
+@click.option(
+    "--input", "input_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@quiet_option
+def label(input_path: Path, output_path: Path, quiet: bool) -> None:
+    """Label a CSV of sentences (statement_id, sentence_idx, sentence) with both label layers."""
+    from msa.label_csv import LabelInputError, label_csv
+
+    try:
+        n = label_csv(input_path, output_path, show_progress=not quiet)
+    except LabelInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"labelled {n} rows → {output_path}", err=True)
+
+
+@main.command("extract-doc")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
+)
+@click.option("--ocr", is_flag=True)
+def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
+    """Print one JSON object per sentence (file, page, kind, text) for each file, in order."""
+    from extract.cli_output import iter_sentence_records
+
+    out = sys.stdout
+    for record in iter_sentence_records(list(files), backend=backend, ocr=ocr):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@main.command()
+@click.argument("model", type=click.Choice(["criteria", "evidence"]))
+@click.option(
+    "--output", type=click.Path(file_okay=False, path_type=Path), help="Where to write the weights."
+)
+@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), help="The shared data folder.")
+def train(model: str, output: Path | None, shared: Path | None) -> None:
+    """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
+    if model == "criteria":
+        from classify.training.criteria_train import train_criteria
+
+        report = train_criteria(out_dir=output, shared=shared)
+        click.echo(
+            json.dumps(
+                report.get("macro", report) if isinstance(report, dict) else report, indent=2, default=str
+            )
+        )
+    else:
+        from classify.training.evidence_train import MODEL_DIR
+        from classify.training.evidence_train import train as train_evidence
+
+        for path in train_evidence(shared, output or MODEL_DIR):
+            click.echo(f"{path} {path.stat().st_size / 1e6:.2f} MB")
+
+
+@main.command()
+@click.argument("model", type=click.Choice(["criteria", "evidence"]))
+@click.option("--shared", type=click.Path(file_okay=False, path_type=Path), help="The shared data folder.")
+@click.option("--saved", is_flag=True, help="Criteria: print the report saved by the last training instead.")
+def evaluate(model: str, shared: Path | None, saved: bool) -> None:
+    """Cross-validate a classifier, grouped by statement, and print per-label scores."""
+    if model == "criteria":
+        from classify.training.criteria_eval import evaluate_criteria, saved_report_text
+
+        click.echo(saved_report_text() if saved else evaluate_criteria(shared))
+    else:
+        from classify.training.evidence_eval import evaluate as evaluate_evidence
+        from classify.training.evidence_eval import format_report
+
+        click.echo(format_report(evaluate_evidence(shared)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""The whole pipeline in order: crawl, extract, classify, build.
+
+Each stage reads what the previous one wrote to the database, so any stage
+can also be run on its own and a re-run does only new work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from db import connect
+from msa.build_stage import run_build
+from msa.classify_stage import run_classify
+from msa.extract_stage import ExtractOptions, run_extract
+from msa.paths import db_path
+
+
+def run_stages(data_dir: Path, *, ocr: bool = False, show_progress: bool = True) -> Iterator[str]:
+    """Extract, classify and build what the crawl stored; yields one line per stage."""
+    db = connect(db_path(data_dir))
+    yield run_extract(db, data_dir, ExtractOptions(ocr=ocr), show_progress=show_progress).line()
+    yield run_classify(db, show_progress=show_progress).line()
+    yield run_build(db).line()
+
+
+def crawl_line(report: dict[str, Any]) -> str:
+    """The crawl report's counts on one line."""
+    keys = (
+        "statements_seen",
+        "statements_new",
+        "statements_changed",
+        "documents_fetched",
+        "documents_failed",
+    )
+    counts = ", ".join(f"{k.replace('_', ' ')} {report.get(k, 0)}" for k in keys)
+    reasons = report.get("failures_by_reason") or {}
+    return counts + (f"; failures: {json.dumps(reasons, sort_keys=True)}" if reasons else "")
+
+
+def run_pipeline(
+    data_dir: Path,
+    spiders: list[str],
+    *,
+    years: list[int] | None = None,
+    limit: int | None = None,
+    ocr: bool = False,
+    settings: dict[str, str | int] | None = None,
+    show_progress: bool = True,
+) -> Iterator[str]:
+    """Crawl with the given spiders, then every later stage; yields progress lines."""
+    from crawler.run import crawl
+
+    overrides: dict[str, str | int] = dict(settings or {})
+    if years:
+        overrides["MSA_YEARS"] = ",".join(str(y) for y in years)
+    if limit is not None:
+        overrides["MSA_LIMIT"] = limit
+    report = crawl(spiders, data_dir=data_dir, settings_overrides=overrides)
+    yield "crawl: " + crawl_line(report)
+    yield from run_stages(data_dir, ocr=ocr, show_progress=show_progress)

@@ -1,0 +1,133 @@
+"""`compliance`: one row per statement with everything a regulator filters, exports and charts.
+
+Joins the registry metadata (`statements`) with the statement summary (`statement_summaries`)
+and the document the summary read, so the compliance summary, the dashboard and CSV exports
+read one small, indexed table instead of re-joining the corpus on every request. Statements
+whose text could not be read keep their registry columns but carry NULL criteria (`assessed` = 0):
+"not assessed" is not "not met". AU s.16 verdicts are filled for AU statements only and the UK
+s.54(5) areas for UK statements only, since each test is its own jurisdiction's law.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+
+TABLE = "compliance"
+# Who a statement is "by": a group's parent, an AU reporting entity, else the first member.
+LEAD_ORGANISATION_SQL = """(SELECT so.organisation_id FROM statement_organisations so
+    WHERE so.statement_id = st.statement_id
+    ORDER BY CASE so.role WHEN 'parent' THEN 0 WHEN 'reporting' THEN 1 ELSE 2 END, so.organisation_id
+    LIMIT 1)"""
+DOCUMENT_URL_SQL = """(SELECT COALESCE(sd.final_url, sd.url) FROM statement_documents sd
+    WHERE sd.statement_id = st.statement_id AND sd.document_id = ss.document_id
+    ORDER BY sd.fetched_at DESC LIMIT 1)"""
+
+
+def columns() -> list[tuple[str, str]]:
+    """(name, SQL type) of every column, in the order Datasette shows them."""
+    cols = [
+        ("statement_id", "TEXT PRIMARY KEY REFERENCES statements(statement_id)"),
+        ("organisation", "TEXT"),
+        ("organisation_id", "TEXT REFERENCES organisations(organisation_id)"),
+        ("jurisdiction", "TEXT"),
+        ("registry_year", "INTEGER"),
+        ("statement_type", "TEXT"),
+        ("turnover_band", "TEXT"),
+        ("sector_type", "TEXT"),
+        ("sectors", "TEXT"),
+        ("assessed", "INTEGER"),
+        ("sentence_count", "INTEGER"),
+        ("approval", "INTEGER"),
+        ("signature", "INTEGER"),
+        ("signatory", "TEXT"),
+        ("approving_person", "TEXT"),
+        ("date_approved", "TEXT"),
+        ("criteria_addressed", "INTEGER"),
+    ]
+    cols += [(c, "INTEGER") for c in CRITERIA if c not in ("approval", "signature")]
+    cols += [("au_criteria_met", "INTEGER")] + [(c, "TEXT") for c in AU_CRITERIA]
+    cols += [("uk_mismatches", "INTEGER"), ("uk_mismatch", "TEXT")]
+    for area in UK_AREAS:
+        cols += [(f"declared_{area}", "INTEGER"), (f"detected_{area}", "INTEGER")]
+    cols += [
+        ("impact_share", "REAL"),
+        *[(f"n_{label}", "INTEGER") for label in ("impact", "action", "commitment", "negative", "none")],
+        ("document_url", "TEXT"),
+        ("registry_url", "TEXT"),
+        ("registry_pdf_url", "TEXT"),
+        ("period_start", "TEXT"),
+        ("period_end", "TEXT"),
+    ]
+    return cols
+
+
+def select_sql() -> str:
+    """The SELECT that fills the table, column for column."""
+    assessed = "(ss.document_id IS NOT NULL AND ss.sentence_count > 0)"
+    when = f"CASE WHEN {assessed} THEN"
+    exprs: dict[str, str] = {
+        "statement_id": "st.statement_id",
+        "organisation": "COALESCE(st.title, o.name)",
+        "organisation_id": "lead.organisation_id",
+        "jurisdiction": "st.jurisdiction",
+        "registry_year": "st.registry_year",
+        "statement_type": "st.statement_type",
+        "turnover_band": "st.turnover_band",
+        "sector_type": "st.sector_type",
+        "sectors": "st.sectors",
+        "assessed": f"COALESCE({assessed}, 0)",
+        "sentence_count": "ss.sentence_count",
+        "signatory": "ss.signatory",
+        "approving_person": "st.approving_person",
+        "date_approved": "st.date_approved",
+        "criteria_addressed": f"{when} " + " + ".join(f"COALESCE(ss.{c}, 0)" for c in CRITERIA) + " END",
+        "au_criteria_met": "CASE WHEN st.jurisdiction = 'au' AND "
+        + assessed
+        + " THEN "
+        + " + ".join(f"(ss.{c} = 'met')" for c in AU_CRITERIA[:6])
+        + " END",
+        "uk_mismatches": f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} AND ss.uk_mismatch IS NOT NULL "
+        "THEN json_array_length(ss.uk_mismatch) END",
+        "uk_mismatch": f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_mismatch END",
+        "impact_share": "ss.impact_share",
+        "document_url": DOCUMENT_URL_SQL,
+        "registry_url": "st.registry_url",
+        "registry_pdf_url": "st.registry_pdf_url",
+        "period_start": "st.period_start",
+        "period_end": "st.period_end",
+    }
+    for c in CRITERIA:
+        exprs[c] = f"{when} ss.{c} END"
+    for c in AU_CRITERIA:
+        exprs[c] = f"CASE WHEN st.jurisdiction = 'au' AND {assessed} THEN ss.{c} END"
+    for area in UK_AREAS:
+        exprs[f"declared_{area}"] = f"CASE WHEN st.jurisdiction = 'uk' THEN st.declared_{area} END"
+        exprs[f"detected_{area}"] = (
+            f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_detected_{area} END"
+        )
+    for label in ("impact", "action", "commitment", "negative", "none"):
+        exprs[f"n_{label}"] = f"ss.n_{label}"
+    select = ",\n       ".join(f"{exprs[name]} AS {name}" for name, _ in columns())
+    return f"""SELECT {select}
+FROM statements st
+LEFT JOIN statement_summaries ss ON ss.statement_id = st.statement_id
+LEFT JOIN (SELECT st.statement_id AS statement_id, {LEAD_ORGANISATION_SQL} AS organisation_id
+           FROM statements st) lead ON lead.statement_id = st.statement_id
+LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id"""
+
+
+def build_compliance(db: sqlite_utils.Database) -> int:
+    """Recreate the compliance table and its facet indexes; returns its row count."""
+    conn = db.conn
+    conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in columns())
+    conn.execute(f"CREATE TABLE {TABLE} (\n    {body}\n)")
+    conn.execute(f"INSERT INTO {TABLE} {select_sql()}")
+    conn.execute(f"CREATE INDEX idx_{TABLE}_jurisdiction_year ON {TABLE}(jurisdiction, registry_year)")
+    conn.execute(f"CREATE INDEX idx_{TABLE}_year ON {TABLE}(registry_year)")
+    conn.execute(f"CREATE INDEX idx_{TABLE}_organisation ON {TABLE}(organisation)")
+    conn.execute(f"CREATE INDEX idx_{TABLE}_organisation_id ON {TABLE}(organisation_id)")
+    conn.commit()
+    return db[TABLE].count

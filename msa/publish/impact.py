@@ -1,0 +1,53 @@
+"""`impact_sentences`: every evidence-of-impact sentence of a summarised statement, with its source.
+
+Impact sentences are a few percent of the corpus but are what journalists and researchers ask
+for by company, sector and year. Kept as one narrow indexed table, any such filter is a scan of
+that small table, not a join through millions of sentences and labels per request.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+TABLE = "impact_sentences"
+# A PDF link opens at the sentence's page (the #page fragment every PDF viewer honours).
+SOURCE_URL_SQL = (
+    "c.document_url || CASE WHEN d.media_type = 'pdf' AND s.page_no IS NOT NULL "
+    "THEN '#page=' || s.page_no ELSE '' END"
+)
+
+
+def build_impact_sentences(db: sqlite_utils.Database) -> int:
+    """Recreate the table from `compliance`, the summaries' documents and the labels; returns its rows."""
+    conn = db.conn
+    conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    conn.execute(
+        f"""CREATE TABLE {TABLE} (
+            sentence_id TEXT NOT NULL REFERENCES sentences(sentence_id),
+            statement_id TEXT NOT NULL REFERENCES statements(statement_id),
+            organisation TEXT,
+            jurisdiction TEXT,
+            registry_year INTEGER,
+            sectors TEXT,
+            text TEXT NOT NULL,
+            evidence_p REAL,
+            page_no INTEGER,
+            source_url TEXT,
+            PRIMARY KEY (sentence_id, statement_id)
+        )"""
+    )
+    conn.execute(
+        f"""INSERT OR IGNORE INTO {TABLE}
+            SELECT s.sentence_id, c.statement_id, c.organisation, c.jurisdiction, c.registry_year, c.sectors,
+                   s.text, round(l.evidence_p, 3), s.page_no, {SOURCE_URL_SQL}
+            FROM labels l
+            JOIN sentences s ON s.sentence_id = l.sentence_id
+            JOIN statement_summaries ss ON ss.document_id = s.document_id
+            JOIN compliance c ON c.statement_id = ss.statement_id
+            LEFT JOIN documents d ON d.document_id = s.document_id
+            WHERE l.evidence = 'impact' AND c.assessed = 1"""
+    )
+    conn.execute(f"CREATE INDEX idx_{TABLE}_year_p ON {TABLE}(registry_year DESC, evidence_p DESC)")
+    conn.execute(f"CREATE INDEX idx_{TABLE}_statement ON {TABLE}(statement_id)")
+    conn.commit()
+    return db[TABLE].count

@@ -1,0 +1,304 @@
+"""The canned queries: read-only, parameterised SQL for readers who do not write SQL.
+
+Each entry becomes `databases.msa.queries.<name>` in datasette_metadata.json. Empty parameters
+mean "any" (`:x = '' OR ...`), because Datasette passes '' for a field left blank. The ranked
+search calls `msa_search_match`, an SQL function the publish plugin registers
+(publish/plugins/msa_datasette.py), which turns what a reader types into a safe FTS5 query.
+"""
+
+from __future__ import annotations
+
+from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+from msa.publish.impact import SOURCE_URL_SQL
+
+SEARCH_LIMIT = 200
+
+CRITERIA_LIST_SQL = (
+    "trim(\n         "
+    + "\n      || ".join(f"CASE WHEN l.{c} = 1 THEN '{c} ' ELSE '' END" for c in CRITERIA)
+    + ")"
+)
+SECTOR_FILTER = (
+    "(:sector = '' OR EXISTS (SELECT 1 FROM json_each(c.sectors) j WHERE j.value LIKE '%' || :sector || '%'))"
+)
+YEAR_FILTER = "(:year = '' OR c.registry_year = CAST(:year AS INTEGER))"
+JURISDICTION_FILTER = "(:jurisdiction = '' OR c.jurisdiction = lower(:jurisdiction))"
+
+SEARCH_SENTENCES = f"""-- Ranked by relevance (FTS5 bm25, best first); filters are part of the MATCH.
+WITH hits AS (
+  SELECT rowid, rank FROM sentences_fts
+  WHERE sentences_fts MATCH msa_search_match(:q, :evidence, :criterion, :jurisdiction, :year)
+  ORDER BY rank LIMIT {SEARCH_LIMIT}
+)
+SELECT round(-hits.rank, 2) AS relevance, c.organisation, c.jurisdiction, c.registry_year,
+       s.text, l.evidence, {CRITERIA_LIST_SQL} AS criteria, s.page_no,
+       {SOURCE_URL_SQL} AS source_url,
+       c.statement_id, s.sentence_id
+FROM hits
+JOIN sentences s ON s.rowid = hits.rowid
+LEFT JOIN labels l ON l.sentence_id = s.sentence_id
+LEFT JOIN documents d ON d.document_id = s.document_id
+LEFT JOIN compliance c ON c.statement_id = (
+  -- a document filed for several statements: the one the filters ask for, latest first
+  SELECT ss.statement_id FROM statement_summaries ss JOIN statements st ON st.statement_id = ss.statement_id
+  WHERE ss.document_id = s.document_id
+  ORDER BY (:year = '' OR st.registry_year = CAST(:year AS INTEGER)) DESC,
+           (:jurisdiction = '' OR st.jurisdiction = lower(:jurisdiction)) DESC, st.registry_year DESC
+  LIMIT 1)
+ORDER BY hits.rank"""
+
+SEARCH_ORGANISATIONS = """-- Organisation names ranked by relevance, with how many statements each appears in.
+WITH hits AS (
+  SELECT rowid, rank FROM organisations_fts
+  WHERE organisations_fts MATCH msa_fts(:q)
+  ORDER BY rank LIMIT 200
+)
+SELECT o.name, o.jurisdiction, count(DISTINCT so.statement_id) AS statements,
+       min(st.registry_year) AS first_year, max(st.registry_year) AS last_year,
+       group_concat(DISTINCT so.role) AS roles, o.organisation_id
+FROM hits
+JOIN organisations o ON o.rowid = hits.rowid
+LEFT JOIN statement_organisations so ON so.organisation_id = o.organisation_id
+LEFT JOIN statements st ON st.statement_id = so.statement_id
+GROUP BY o.organisation_id
+ORDER BY min(hits.rank), o.name"""
+
+COMPANY_STATEMENTS = """-- Every statement of the organisations whose name contains :company, year by year.
+SELECT c.organisation, c.registry_year, c.jurisdiction, c.statement_type, c.assessed,
+       c.approval, c.signature, c.criteria_addressed, c.au_criteria_met, c.uk_mismatches,
+       round(c.impact_share, 3) AS impact_share,
+       round(c.impact_share - lag(c.impact_share) OVER (
+         PARTITION BY COALESCE(c.organisation_id, c.organisation) ORDER BY c.registry_year), 3)
+         AS impact_share_change,
+       c.n_impact, c.n_action, c.n_commitment, c.n_negative, c.sentence_count,
+       c.document_url, c.registry_url, c.statement_id
+FROM compliance c
+WHERE :company != '' AND (
+  c.organisation LIKE '%' || :company || '%'
+  OR c.statement_id IN (
+    SELECT so.statement_id FROM statement_organisations so
+    JOIN organisations o ON o.organisation_id = so.organisation_id
+    WHERE o.name LIKE '%' || :company || '%'))
+ORDER BY c.organisation, c.registry_year"""
+
+IMPACT_SENTENCES = f"""-- Evidence-of-impact sentences, most recent year first, then most confident.
+SELECT c.organisation, c.jurisdiction, c.registry_year, c.text, c.evidence_p AS confidence,
+       c.page_no, c.source_url, c.statement_id, c.sentence_id
+FROM impact_sentences c
+WHERE (:company = '' OR c.organisation LIKE '%' || :company || '%')
+  AND {SECTOR_FILTER}
+  AND {YEAR_FILTER}
+  AND {JURISDICTION_FILTER}
+ORDER BY c.registry_year DESC, c.evidence_p DESC, c.organisation
+LIMIT 1000"""
+
+
+def _share(expr: str, name: str) -> str:
+    return f"round(avg({expr}), 3) AS {name}"
+
+
+def compliance_summary_sql() -> str:
+    """Shares per (jurisdiction, year, sector): every criterion, AU verdict and UK area."""
+    cols = [_share(c, c) for c in CRITERIA]
+    for code in AU_CRITERIA:
+        cols.append(_share(f"CASE WHEN {code} IS NULL THEN NULL ELSE {code} = 'met' END", f"{code}_met"))
+        cols.append(
+            _share(f"CASE WHEN {code} IS NULL THEN NULL ELSE {code} = 'partly' END", f"{code}_partly")
+        )
+    for area in UK_AREAS:
+        cols.append(_share(f"declared_{area}", f"uk_{area}_declared"))
+        cols.append(_share(f"detected_{area}", f"uk_{area}_detected"))
+    body = ",\n       ".join(cols)
+    return f"""-- Shares are over the statements whose text was read (assessed); 1.0 = every statement.
+-- AU s.16(1) verdicts count AU statements only, UK s.54(5) areas UK statements only.
+WITH rows AS (
+  SELECT c.*, COALESCE(j.value, '(no sector given)') AS sector
+  FROM compliance c LEFT JOIN json_each(c.sectors) j
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+)
+SELECT jurisdiction, registry_year, sector, count(*) AS statements, sum(assessed) AS assessed,
+       {body},
+       round(avg(uk_mismatches), 2) AS uk_mismatches_per_statement,
+       round(avg(impact_share), 3) AS impact_share, sum(n_impact) AS impact_sentences
+FROM rows
+WHERE (:sector = '' OR sector LIKE '%' || :sector || '%')
+GROUP BY jurisdiction, registry_year, sector
+ORDER BY jurisdiction, registry_year DESC, statements DESC, sector"""
+
+
+MISSING_AU = {
+    "au_c1": "s.16(1)(a) reporting entity",
+    "au_c2": "s.16(1)(b) structure, operations, supply chains",
+    "au_c3": "s.16(1)(c) risks",
+    "au_c4": "s.16(1)(d) actions and remediation",
+    "au_c5": "s.16(1)(e) effectiveness",
+    "au_c6": "s.16(1)(f) consultation",
+}
+
+
+def missing_content_sql() -> str:
+    """Statements lacking mandatory content: approval and signature (both laws), AU s.16(1)(a)-(f)."""
+    missing = " || ".join(
+        [
+            "CASE WHEN c.approval = 0 THEN 'approval; ' ELSE '' END",
+            "CASE WHEN c.signature = 0 THEN 'signature; ' ELSE '' END",
+            *[
+                f"CASE WHEN c.{code} = 'not_met' THEN '{label}; ' ELSE '' END"
+                for code, label in MISSING_AU.items()
+            ],
+        ]
+    )
+    partly = " || ".join(
+        f"CASE WHEN c.{code} = 'partly' THEN '{label}; ' ELSE '' END" for code, label in MISSING_AU.items()
+    )
+    return f"""-- UK s.54(6): approved by the board and signed by a director. AU s.16(1)(a)-(f) and s.16(2).
+-- Statements whose text could not be read are listed as such: they cannot be checked.
+SELECT * FROM (
+  SELECT c.jurisdiction, c.registry_year, c.organisation,
+         CASE WHEN c.assessed = 0 THEN 'statement text not available'
+              ELSE rtrim({missing}, '; ') END AS missing,
+         rtrim({partly}, '; ') AS partly_met,
+         c.document_url, c.registry_url, c.statement_id
+  FROM compliance c
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER} AND {SECTOR_FILTER}
+)
+WHERE missing != ''
+ORDER BY jurisdiction, registry_year DESC, organisation"""
+
+
+REGISTRY_MISMATCHES = """-- UK: an s.54(5) area declared in the registry and not in the text, or the reverse.
+SELECT c.registry_year, c.organisation,
+       substr(m.value, 1, instr(m.value, ':') - 1) AS area,
+       CASE WHEN m.value LIKE '%:declared_not_detected'
+            THEN 'declared in the registry, not found in the text'
+            ELSE 'found in the text, not declared in the registry' END AS mismatch,
+       c.uk_mismatches AS mismatches_in_statement, c.document_url, c.registry_url, c.statement_id
+FROM compliance c, json_each(c.uk_mismatch) m
+WHERE c.jurisdiction = 'uk' AND c.uk_mismatch IS NOT NULL
+  AND (:year = '' OR c.registry_year = CAST(:year AS INTEGER))
+  AND (:area = '' OR m.value LIKE :area || ':%')
+  AND (:kind = '' OR m.value LIKE '%:' || :kind)
+ORDER BY c.registry_year DESC, c.uk_mismatches DESC, c.organisation, area"""
+
+BOILERPLATE = """-- Sentences found, word for word once names, numbers and punctuation are set aside,
+-- in the statements of many organisations. Open a boilerplate_id to see who uses it.
+SELECT b.boilerplate_id, b.n_organisations, b.n_statements, b.first_year, b.last_year,
+       b.jurisdictions, b.evidence, b.text
+FROM boilerplate b
+WHERE b.n_organisations >= COALESCE(CAST(NULLIF(:min_organisations, '') AS INTEGER), 3)
+  AND (:jurisdiction = '' OR instr(b.jurisdictions, lower(:jurisdiction)) > 0)
+  AND (:evidence = '' OR b.evidence = :evidence)
+  AND (:contains = '' OR b.text LIKE '%' || :contains || '%')
+ORDER BY b.n_organisations DESC, b.n_sentences DESC, b.boilerplate_id
+LIMIT 1000"""
+
+BOILERPLATE_USES = f"""-- Every statement that uses one boilerplate sentence, with the wording it used.
+SELECT c.organisation, c.registry_year, c.jurisdiction, s.text, s.page_no,
+       {SOURCE_URL_SQL} AS source_url, c.statement_id, s.sentence_id
+FROM boilerplate_sentences bs
+JOIN sentences s ON s.sentence_id = bs.sentence_id
+JOIN compliance c ON c.statement_id = bs.statement_id
+LEFT JOIN documents d ON d.document_id = s.document_id
+WHERE bs.boilerplate_id = CAST(:boilerplate_id AS INTEGER)
+ORDER BY c.organisation, c.registry_year"""
+
+
+def canned_queries() -> dict[str, dict]:
+    """name → Datasette canned query (title, description, sql, params), in menu order.
+
+    SQL is hidden by default (a "Show SQL" link reveals it): readers come for the form and rows.
+    """
+    queries = {
+        "search_sentences": {
+            "title": "Search sentences, most relevant first",
+            "description": (
+                "Full-text search over every sentence, ranked by relevance (BM25). Type words; "
+                '"quoted words" match a phrase, OR and NOT work, a trailing * matches a prefix '
+                "(recruit*). Optional filters: evidence (commitment, action, impact, negative, none), "
+                "criterion (e.g. c4_remediation), jurisdiction (uk or au), year. Shows the best "
+                f"{SEARCH_LIMIT} matches."
+            ),
+            "sql": SEARCH_SENTENCES,
+            "params": ["q", "evidence", "criterion", "jurisdiction", "year"],
+        },
+        "search_organisations": {
+            "title": "Search organisation names",
+            "description": "Organisations whose name matches the words typed, most relevant first, with "
+            "their number of statements and the years they cover.",
+            "sql": SEARCH_ORGANISATIONS,
+            "params": ["q"],
+        },
+        "company_statements": {
+            "title": "A company's statements over the years, with their scores",
+            "description": (
+                "Every statement of the organisations whose name contains the text typed (a group's "
+                "members included), in year order: approval and signature found, how many of the 11 "
+                "criteria the text addresses, AU mandatory criteria met (of 6), UK registry mismatches, "
+                "and the impact share (impact sentences / all claims) with its change from the year before."
+            ),
+            "sql": COMPANY_STATEMENTS,
+            "params": ["company"],
+        },
+        "impact_sentences": {
+            "title": "Evidence-of-impact sentences, by company, sector or year",
+            "description": (
+                "Sentences that report an outcome for people (workers repaid, remediated, freed), with a "
+                "link to the source document at the page where the sentence is. Every filter is optional; "
+                "sector and company match part of a name. Shows up to 1,000 sentences."
+            ),
+            "sql": IMPACT_SENTENCES,
+            "params": ["company", "sector", "year", "jurisdiction"],
+        },
+        "compliance_summary": {
+            "title": "Compliance summary by jurisdiction, year and sector",
+            "description": (
+                "For each jurisdiction, registry year and sector: statements, how many were read, and the "
+                "share addressing each criterion, meeting (or partly meeting) each AU s.16(1) criterion, and "
+                "declaring or covering each UK s.54(5) area; approval, signature and the mean impact share. "
+                "Export with the CSV link (add _stream=on to stream it). One row per statement: the "
+                "compliance table."
+            ),
+            "sql": compliance_summary_sql(),
+            "params": ["jurisdiction", "year", "sector"],
+        },
+        "missing_content": {
+            "title": "Statements missing mandatory content",
+            "description": (
+                "Statements with no approval or signature found (UK s.54(6), AU s.16(2)), or an AU "
+                "s.16(1)(a)-(f) criterion not met; partly met criteria are listed separately."
+            ),
+            "sql": missing_content_sql(),
+            "params": ["jurisdiction", "year", "sector"],
+        },
+        "registry_mismatches": {
+            "title": "Registry declarations that disagree with the statement text (UK)",
+            "description": (
+                "UK statements where the registry says an area is covered and the text does not cover it "
+                "(kind declared_not_detected), or the other way round (detected_not_declared). Areas: "
+                + ", ".join(UK_AREAS)
+                + "."
+            ),
+            "sql": REGISTRY_MISMATCHES,
+            "params": ["year", "area", "kind"],
+        },
+        "boilerplate": {
+            "title": "Boilerplate: sentences repeated across many organisations",
+            "description": (
+                "Sentences that recur verbatim or near-verbatim (same words once organisation names, "
+                "numbers, legal forms and punctuation are set aside) in the statements of at least "
+                "min_organisations organisations (default 3)."
+            ),
+            "sql": BOILERPLATE,
+            "params": ["min_organisations", "jurisdiction", "evidence", "contains"],
+        },
+        "boilerplate_uses": {
+            "title": "Who uses a boilerplate sentence",
+            "description": "Every statement using one boilerplate sentence (its boilerplate_id), with the "
+            "wording and a link to the page.",
+            "sql": BOILERPLATE_USES,
+            "params": ["boilerplate_id"],
+        },
+    }
+    for query in queries.values():
+        query["hide_sql"] = True
+    return queries

@@ -1,0 +1,161 @@
+"""msa's Datasette plugin: safe full-text queries, links between query results, statement sources.
+
+Loaded with `--plugins-dir publish/plugins` by `msa serve`. Self-contained (imports only
+Datasette and the standard library) so it loads however Datasette is started.
+
+- SQL functions `msa_fts(q)` and `msa_search_match(q, evidence, criterion, jurisdiction, year)`
+  turn what a reader types into a valid FTS5 query: a stray quote or hyphen ("child-labour")
+  must not be a syntax error, while "phrases", OR, NOT and prefix* still work.
+- Canned-query results link ids to their rows (Datasette links them on table pages only).
+- A statement's row page lists its original documents and its registry page first.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
+from markupsafe import Markup, escape
+
+OPERATORS = ("OR", "AND", "NOT")
+_TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
+_WORD = re.compile(r"\w+")
+_TAG_VALUE = re.compile(r"[^a-z0-9_]")
+# A valid query that matches nothing: what an empty search box runs.
+NO_MATCH = '"msa_no_search_terms"'
+ROW_LINKS = {
+    "statement_id": "statements",
+    "sentence_id": "sentences",
+    "example_sentence_id": "sentences",
+    "organisation_id": "organisations",
+}
+
+
+def fts_query(q: str | None) -> str:
+    """A reader's search text as FTS5 syntax: every word or "phrase" quoted, operators kept between terms."""
+    out: list[str] = []
+    for token in _TOKEN.findall(q or ""):
+        if token in OPERATORS:
+            if out and out[-1] not in OPERATORS:
+                out.append(token)
+            continue
+        words = _WORD.findall(token)
+        if not words:
+            continue
+        prefix = token.endswith("*") and not token.startswith('"')
+        out.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
+    while out and out[-1] in OPERATORS:
+        out.pop()
+    return " ".join(out)
+
+
+def _tag(prefix: str, value: str | None) -> str | None:
+    value = _TAG_VALUE.sub("", str(value or "").strip().lower())
+    return f'tags : "{prefix}{value}"' if value else None
+
+
+def search_match(
+    q: str | None,
+    evidence: str | None = "",
+    criterion: str | None = "",
+    jurisdiction: str | None = "",
+    year: str | int | None = "",
+) -> str:
+    """The MATCH expression for sentences_fts: the words in the text column, the filters as tags."""
+    terms = fts_query(q)
+    if not terms:
+        return NO_MATCH
+    filters = [_tag("ev_", evidence), _tag("cr_", criterion), _tag("j_", jurisdiction), _tag("y_", year)]
+    return " AND ".join([f"text : ({terms})", *[f for f in filters if f]])
+
+
+def fts_or_nothing(q: str | None) -> str:
+    """fts_query, or a query matching nothing when no words were typed."""
+    return fts_query(q) or NO_MATCH
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("msa_fts", 1, fts_or_nothing, deterministic=True)
+    conn.create_function("msa_search_match", 5, search_match, deterministic=True)
+
+
+def _compliance_link(datasette, database: str, row) -> str | None:
+    keys = row.keys()
+    if not {"jurisdiction", "registry_year", "sector"} <= set(keys):
+        return None
+    args = {"jurisdiction": row["jurisdiction"], "registry_year": row["registry_year"]}
+    if row["sector"] == "(no sector given)":
+        args["sectors__isnull"] = "1"
+    else:
+        args["sectors__arraycontains"] = row["sector"]
+    return datasette.urls.table(database, "compliance") + "?" + urlencode(args)
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """Link ids in query results (table pages already link them)."""
+    if table is not None or value is None or isinstance(value, bytes):
+        return None
+    if column in ROW_LINKS:
+        href = datasette.urls.row(database, ROW_LINKS[column], tilde_encode(str(value)))
+    elif column == "boilerplate_id":
+        href = datasette.urls.query(database, "boilerplate_uses") + "?" + urlencode({"boilerplate_id": value})
+    elif column == "statements":
+        href = _compliance_link(datasette, database, row)
+    else:
+        return None
+    if href is None:
+        return None
+    return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
+
+
+async def _statement_sources(datasette, database: str, statement_id: str) -> dict:
+    db = datasette.get_database(database)
+    statement = (
+        await db.execute(
+            "SELECT title, registry_url, statement_url, registry_pdf_url, email_only, email_address "
+            "FROM statements WHERE statement_id = ?",
+            [statement_id],
+        )
+    ).first()
+    if statement is None:
+        return {}
+    documents = (
+        await db.execute(
+            """SELECT sd.role, sd.status, sd.error, COALESCE(sd.final_url, sd.url) AS url, d.media_type,
+                  d.page_count, d.extract_status,
+                  sd.document_id IS NOT NULL AND sd.document_id = ss.document_id AS summarised
+           FROM statement_documents sd
+           LEFT JOIN documents d ON d.document_id = sd.document_id
+           LEFT JOIN statement_summaries ss ON ss.statement_id = sd.statement_id
+           WHERE sd.statement_id = ? ORDER BY summarised DESC, sd.status, sd.role""",
+            [statement_id],
+        )
+    ).rows
+    return {
+        "statement": dict(statement),
+        "documents": [dict(d) for d in documents],
+        "compliance_url": datasette.urls.row(database, "compliance", tilde_encode(statement_id)),
+        "sentences_url": datasette.urls.table(database, "statement_sentences")
+        + "?"
+        + urlencode({"statement_id": statement_id, "_sort": "sentence_idx"}),
+        "company_url": datasette.urls.query(database, "company_statements")
+        + "?"
+        + urlencode({"company": statement["title"] or ""}),
+    }
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    """On a statement's row page: its documents, registry page and related views."""
+    if view_name != "row" or table != "statements" or request is None:
+        return {}
+
+    async def inner():
+        statement_id = tilde_decode(request.url_vars.get("pks", ""))
+        return {"msa_sources": await _statement_sources(datasette, database, statement_id)}
+
+    return inner

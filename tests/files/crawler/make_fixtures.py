@@ -1,0 +1,387 @@
+"""Regenerate the crawler test corpus in this directory (fictional; run by hand: `python make_fixtures.py`).
+
+Same layout as sample_corpus/ (docs/ARCHITECTURE.md). Every organisation, person and site here is made
+up; hosts use the reserved `.example` TLD. The PDFs are minimal one-page PDFs written without a library,
+so this script needs nothing but the standard library.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+UK_SUMMARY = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{}/{}"
+UK_PDF = "https://downloads.modern-slavery-statement-registry.service.gov.uk/pdf-published/{}"
+AU_LINK = "https://modernslaveryregister.gov.au/statements/{}/"
+
+UK_71 = (
+    "StatementYear,OrganisationName,Address,SectorType,CompanyNumber,LastUpdated,GroupSubmission,ParentName,"
+    "StatementURL,EmailAddressNoURL,StatementSummaryURL,StatementStartDate,StatementEndDate,ApprovingPerson,"
+    "DateApproved,StatementIncludesOrgStructure,NoOrgStructureReason,StatementIncludesPolicies,NoPoliciesReason,"
+    "StatementIncludesRisksAssessment,NoRiskAssessmentReason,StatementIncludesDueDiligence,NoDueDiligenceReason,"
+    "StatementIncludesTraining,NoTrainingReason,StatementIncludesGoals,NoGoalsReason,OrganisationSectors,"
+    "OtherOrganisationSector,Turnover,YearsProducingStatements,Policies,OtherPolicies,NoPolicies,Training,"
+    "OtherTraining,NoTraining,WorkingConditionsEngagement,NoEngagement,SocialAudits,NoSocialAudits,"
+    "GrievanceMechanisms,NoGrievanceMechanisms,OtherMonitoring,NoRisks,"
+    + ",".join(
+        f"Risk{i},Risk{i}Area,Risk{i}SupplyChainTier,Risk{i}GroupAffected,Risk{i}OtherGroupAffected,"
+        f"Risk{i}Location,Risk{i}Mitigation"
+        for i in (1, 2, 3)
+    )
+    + ",ILOIndicatorsInStatement,NoILOIndicatorsInStatement,ILOIndicatorsActions,ILOIndicatorsNoActions,"
+    "DemonstrateProgress"
+).split(",")
+
+
+def _insert_after(columns: list[str], after: str, *new: str) -> list[str]:
+    i = columns.index(after) + 1
+    return columns[:i] + list(new) + columns[i:]
+
+
+# Later files: PDFURL and PDFDate (real) and three made-up columns, mid-row, as sample_corpus does.
+UK_76 = _insert_after(UK_71, "SectorType", "IsVoluntary")
+UK_76 = _insert_after(UK_76, "LastUpdated", "StatementVersion")
+UK_76 = _insert_after(UK_76, "StatementURL", "PDFURL", "PDFDate")
+UK_76 = _insert_after(UK_76, "DateApproved", "StatementPublishedDate")
+assert len(UK_71) == 71 and len(UK_76) == 76
+
+AU_COLUMNS = [
+    "IDX",
+    "PeriodStart",
+    "PeriodEnd",
+    "Type",
+    "HeadquarteredCountries",
+    "AnnualRevenue",
+    "ReportingEntities",
+    "IncludedEntities",
+    "ABN",
+    "ACN",
+    "ARBN",
+    "Link",
+    "IndustrySectors",
+    "RelatedStatements",
+]
+
+WATTLEBROOK = "WATTLEBROOK HOLDINGS LIMITED (12 345 678 901), WATTLEBROOK FARMS PTY LTD (23 456 789 012)"
+AREAS = (
+    "StatementIncludesOrgStructure",
+    "StatementIncludesPolicies",
+    "StatementIncludesRisksAssessment",
+    "StatementIncludesDueDiligence",
+    "StatementIncludesTraining",
+    "StatementIncludesGoals",
+)
+
+
+def pdf(*lines: str) -> bytes:
+    """A minimal valid one-page PDF showing the given lines."""
+    text = (
+        "BT /F1 11 Tf 72 720 Td 14 TL "
+        + " ".join(
+            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*"
+            for line in lines
+        )
+        + " ET"
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text.encode("latin-1") + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def uk_row(columns: list[str], **values: str) -> list[str]:
+    unknown = set(values) - set(columns)
+    assert not unknown, unknown
+    return [values.get(name, "") for name in columns]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool, raw_tail: str = "") -> None:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (buffer.getvalue() + raw_tail).encode("utf-8"))
+
+
+def write(path: Path, data: bytes | str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def flags(*values: str) -> dict[str, str]:
+    return dict(zip(AREAS, values, strict=True))
+
+
+def uk_2020() -> None:
+    common = {
+        "StatementYear": "2020",
+        "SectorType": "Private",
+        "LastUpdated": "14/05/2021",
+        "StatementStartDate": "01/01/2020",
+        "StatementEndDate": "31/12/2020",
+        "DateApproved": "21/04/2021",
+        "Turnover": "£36 million to £60 million",
+    }
+    fernhill = {
+        **common,
+        "GroupSubmission": "Yes",
+        "ParentName": "FERNHILL GROUP PLC",
+        "StatementURL": "https://www.fernhill-group.example/modern-slavery/2020-statement.pdf",
+        "StatementSummaryURL": UK_SUMMARY.format("FhG20aB1", "2020"),
+        "ApprovingPerson": "Imogen Vale (Chair)",
+        "OrganisationSectors": "Food and beverages\r\nAgriculture",
+        **flags("Yes", "Yes", "Yes", "No", "Yes", "No"),
+    }
+    rows = [
+        uk_row(UK_71, **fernhill, OrganisationName="Fernhill Mills Limited"),
+        uk_row(
+            UK_71,
+            **fernhill,
+            OrganisationName="Fernhill Group plc",
+            CompanyNumber="01234567",
+            Address="1 Mill Lane\r\nFernhill\r\nFH1 2AB",
+        ),
+        uk_row(UK_71, **fernhill, OrganisationName="Fernhill Bakeries Limited", CompanyNumber="2345678"),
+        uk_row(
+            UK_71,
+            **common,
+            OrganisationName="Brightwater Foods Ltd",
+            CompanyNumber="07654321",
+            GroupSubmission="No",
+            StatementURL="https://www.brightwater-foods.example/modern-slavery-statement/",
+            StatementSummaryURL=UK_SUMMARY.format("BwF20cD2", "2020"),
+            ApprovingPerson="Tom Reed (Director)",
+            OrganisationSectors="Food and beverages",
+            **flags("Yes", "Yes", "No", "No", "Yes", "No"),
+        ),
+        uk_row(
+            UK_71,
+            **common,
+            OrganisationName="Kestrel Couriers Limited",
+            GroupSubmission="No",
+            EmailAddressNoURL="compliance@kestrel-couriers.example",
+            StatementSummaryURL=UK_SUMMARY.format("KcL20eF3", "2020"),
+            **flags("Yes", "No", "No", "No", "No", "No"),
+        ),
+        uk_row(
+            UK_71,
+            **common,
+            OrganisationName="Larkspur Textiles Limited",
+            GroupSubmission="No",
+            StatementURL="https://www.larkspur-textiles.example/files/msa-2020.pdf",
+            StatementSummaryURL=UK_SUMMARY.format("LkT20gH4", "2020"),
+        ),
+        uk_row(
+            UK_71,
+            **common,
+            OrganisationName="10293847",
+            ParentName="Osprey Marine Services Limited",
+            GroupSubmission="No",
+            StatementURL="https://www.osprey-marine.example/msa-2020.pdf",
+            StatementSummaryURL=UK_SUMMARY.format("OsM20iJ5", "2020"),
+        ),
+        uk_row(
+            UK_71,
+            **common,
+            OrganisationName='Hawthorn "Quality" Meats Ltd',
+            GroupSubmission="No",
+            StatementURL="https://www.hawthorn-meats.example/msa.png",
+            StatementSummaryURL=UK_SUMMARY.format("HqM20kL6", "2020"),
+        ),
+    ]
+    # A row cut short, as a truncated download would leave it: skipped with a reason, not a crash.
+    write_csv(
+        HERE / "registry/uk/StatementSummaries2020.csv",
+        UK_71,
+        rows,
+        bom=True,
+        raw_tail="2020,Truncated Trading Ltd,,Private\r\n",
+    )
+
+
+def uk_2024() -> None:
+    common = {
+        "StatementYear": "2024",
+        "SectorType": "Private",
+        "LastUpdated": "02/06/2024",
+        "GroupSubmission": "No",
+        "StatementStartDate": "01/04/2023",
+        "StatementEndDate": "31/03/2024",
+        "DateApproved": "30/05/2024",
+        "Turnover": "£60 million to £100 million",
+        "StatementVersion": "1",
+        "IsVoluntary": "No",
+    }
+    pdf_name = "BwF20cD2/2024/Modern Slavery Statement 2024.pdf"
+    rows = [
+        uk_row(
+            UK_76,
+            **common,
+            OrganisationName="Brightwater Foods Ltd",
+            CompanyNumber="07654321",
+            StatementURL="https://www.brightwater-foods.example/files/msa-2024.pdf",
+            PDFURL=UK_PDF.format(pdf_name),
+            PDFDate="2024-06-02T10:00:00",
+            StatementSummaryURL=UK_SUMMARY.format("BwF20cD2", "2024"),
+            ApprovingPerson="Tom Reed (Director)",
+            **flags("Yes", "Yes", "Yes", "", "Yes", ""),
+        ),
+        uk_row(
+            UK_76,
+            **common,
+            OrganisationName="Merlin Software Limited",
+            StatementURL="https://www.merlin-software.example/private/msa-2024.pdf",
+            StatementSummaryURL=UK_SUMMARY.format("MsW24mN7", "2024"),
+            **flags("Yes", "", "", "", "", ""),
+        ),
+        uk_row(
+            UK_76,
+            **common,
+            OrganisationName="Vanished Trading Limited",
+            StatementURL="https://www.vanished-trading.example/msa.pdf",
+            StatementSummaryURL=UK_SUMMARY.format("VnT24pQ8", "2024"),
+        ),
+    ]
+    write_csv(HERE / "registry/uk/StatementSummaries2024.csv", UK_76, rows, bom=False)
+    brightwater_2024 = pdf(
+        "Brightwater Foods Ltd: modern slavery statement 2024.",
+        "We audited 12 suppliers and remediated two wage cases.",
+    )
+    write(HERE / "registry/uk/pdf-published" / pdf_name, brightwater_2024)
+    write(HERE / "sites/www.brightwater-foods.example/files/msa-2024.pdf", brightwater_2024)
+
+
+def au() -> None:
+    def row(**values: str) -> list[str]:
+        return [values.get(name, "") for name in AU_COLUMNS]
+
+    rows = [
+        row(
+            IDX="2021-101",
+            PeriodStart="2020-07-01",
+            PeriodEnd="2021-06-30",
+            Type="Joint",
+            HeadquarteredCountries="Australia",
+            AnnualRevenue="100-150M",
+            ReportingEntities=WATTLEBROOK,
+            ABN="12345678901, 23456789012",
+            Link=AU_LINK.format(5001),
+            IndustrySectors="Agriculture, Forestry and Fishing\nManufacturing",
+            RelatedStatements="2022-88",
+        ),
+        row(
+            IDX="2021-102",
+            PeriodStart="2020-01-01",
+            PeriodEnd="2020-12-31",
+            Type="Single",
+            HeadquarteredCountries="United States of America",
+            AnnualRevenue="1BN+",
+            ReportingEntities="Coral Reef Airlines, Inc.",
+            ARBN="612345678",
+            Link=AU_LINK.format(5002),
+            IndustrySectors="Transportation, logistics, and storage",
+        ),
+        row(
+            IDX="2022-88",
+            PeriodStart="2021-07-01",
+            PeriodEnd="2022-06-30",
+            Type="Joint",
+            HeadquarteredCountries="Australia",
+            AnnualRevenue="100-150M",
+            ReportingEntities=WATTLEBROOK,
+            ABN="12345678901, 23456789012",
+            Link=AU_LINK.format(5003),
+            IndustrySectors="Agriculture, Forestry and Fishing",
+            RelatedStatements="2021-101",
+        ),
+        row(
+            IDX="2022-90",
+            PeriodStart="2021-07-01",
+            PeriodEnd="2022-06-30",
+            Type="Voluntary",
+            HeadquarteredCountries="Australia",
+            AnnualRevenue="0-99M",
+            IncludedEntities="GUMTREE CONSULTING PTY LTD (34 567 890 123)",
+            ABN="34567890123",
+            Link=AU_LINK.format(5004),
+            IndustrySectors="Professional, Scientific and Technical Services",
+        ),
+    ]
+    write_csv(HERE / "registry/au/all-statement-information.csv", AU_COLUMNS, rows, bom=False)
+    wattlebrook = pdf("Wattlebrook joint modern slavery statement.", "Approved by the board of Wattlebrook.")
+    statements = {
+        "5001": {"token": "Wb7kQ2mNp4Rt8Xz", "file": "pdf/Wb7kQ2mNp4Rt8Xz.pdf"},
+        "5002": {"token": "Cr3aLn9Yt5Ue1Vq", "file": "pdf/Cr3aLn9Yt5Ue1Vq.pdf"},
+        # 2022-88 lodged the same file again under a new token: stored once by sha256.
+        "5003": {"token": "Wb9hT4sKd2Fg6Jl", "file": "pdf/Wb9hT4sKd2Fg6Jl.pdf"},
+        # 5004 (2022-90) is missing on purpose: its statement page is a 404.
+    }
+    write(HERE / "registry/au/statements.json", json.dumps(statements, indent=2) + "\n")
+    write(HERE / "registry/au/pdf/Wb7kQ2mNp4Rt8Xz.pdf", wattlebrook)
+    write(HERE / "registry/au/pdf/Wb9hT4sKd2Fg6Jl.pdf", wattlebrook)
+    write(
+        HERE / "registry/au/pdf/Cr3aLn9Yt5Ue1Vq.pdf",
+        pdf("Coral Reef Airlines, Inc. modern slavery statement.", "We train all cabin crew."),
+    )
+
+
+def sites() -> None:
+    write(
+        HERE / "sites/www.fernhill-group.example/modern-slavery/2020-statement.pdf",
+        pdf("Fernhill Group plc: modern slavery statement 2020.", "This statement covers three companies."),
+    )
+    write(
+        HERE / "sites/www.brightwater-foods.example/modern-slavery-statement/index.html",
+        '<!DOCTYPE html>\n<html lang="en"><head><title>Modern slavery statement</title></head>\n'
+        "<body><main><h1>Brightwater Foods modern slavery statement 2020</h1>\n"
+        "<p>We map our tier one suppliers every year.</p></main></body></html>\n",
+    )
+    write(
+        HERE / "sites/www.larkspur-textiles.example/index.html",
+        "<!DOCTYPE html>\n<html><head><title>Larkspur Textiles</title></head><body>Home</body></html>\n",
+    )
+    write(
+        HERE / "sites/www.osprey-marine.example/msa-2020.pdf",
+        pdf("Osprey Marine Services Limited: modern slavery statement.", "Signed by the managing director."),
+    )
+    write(
+        HERE / "sites/www.hawthorn-meats.example/msa.png",
+        bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+        + bytes.fromhex("1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+    )
+    write(HERE / "sites/www.merlin-software.example/robots.txt", "User-agent: *\nDisallow: /private/\n")
+    write(HERE / "sites/www.merlin-software.example/private/msa-2024.pdf", pdf("Merlin Software statement."))
+
+
+def main() -> None:
+    for name in ("registry", "sites"):
+        shutil.rmtree(HERE / name, ignore_errors=True)
+    uk_2020()
+    uk_2024()
+    au()
+    sites()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""The criteria rules on fictional sentences written here (none comes from a real statement)."""
+
+import numpy as np
+import pytest
+
+from classify.criteria_rules import literal_gate, rule_matrix, rule_scores
+from db.schema import CRITERIA
+
+HIGH = 0.45
+
+
+def score(sentence: str, criterion: str) -> float:
+    return float(rule_scores(sentence)[CRITERIA.index(criterion)])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "criterion"),
+    [
+        (
+            "This statement was approved by the Board of Directors of Quokka Freight Pty Ltd on 3 May 2024.",
+            "approval",
+        ),
+        ("Signed by Mara Ellison, Managing Director, on behalf of the Board.", "signature"),
+        (
+            "Quokka Freight Pty Ltd (ABN 12 345 678 901) is the reporting entity for this statement.",
+            "c1_reporting_entity",
+        ),
+        (
+            "This joint statement is made by Tern Holdings Limited on behalf of itself and its subsidiaries.",
+            "c1_reporting_entity",
+        ),
+        ("The group employs about 2,400 people and its registered office is in Perth.", "c2_structure"),
+        ("We operate 35 warehouses across Australia and New Zealand.", "c2_operations"),
+        ("Our suppliers are mainly located in Vietnam and Malaysia.", "c2_supply_chains"),
+        (
+            "Higher risks of forced labour sit in our cleaning and security services contracts.",
+            "c3_risk_description",
+        ),
+        (
+            "All new suppliers must sign our Supplier Code of Conduct, which prohibits forced labour.",
+            "c4_risk_mitigation",
+        ),
+        (
+            "If a case is confirmed we will terminate the contract and notify the relevant authorities.",
+            "c4_remediation",
+        ),
+        (
+            "We track the effectiveness of our actions with KPIs reviewed each quarter by the committee.",
+            "c5_effectiveness",
+        ),
+        (
+            "We consulted each of our owned and controlled entities in preparing this statement.",
+            "c6_consultation",
+        ),
+        ("Tern Holdings does not own or control any other entities.", "c6_consultation"),
+    ],
+)
+def test_rule_fires_on_a_relevant_sentence(sentence: str, criterion: str) -> None:
+    assert score(sentence, criterion) >= HIGH
+
+
+@pytest.mark.parametrize(
+    ("sentence", "criterion"),
+    [
+        ("The statement was considered by the board at its March meeting.", "approval"),
+        ("This statement was prepared in consultation with all reporting entities.", "c6_consultation"),
+        ("Remediation was not needed in this reporting period.", "c4_remediation"),
+        ("We had a great year and look forward to the next one.", "c5_effectiveness"),
+        ("Our people are at the heart of everything we do.", "c3_risk_description"),
+    ],
+)
+def test_rule_stays_low_on_an_irrelevant_sentence(sentence: str, criterion: str) -> None:
+    assert score(sentence, criterion) < HIGH
+
+
+def test_unrelated_sentence_scores_low_everywhere() -> None:
+    assert rule_scores("The weather in spring is often mild.").max() < 0.3
+
+
+def test_rule_matrix_shape_and_range() -> None:
+    m = rule_matrix(["One sentence.", "We employ 40 staff."])
+    assert m.shape == (2, len(CRITERIA))
+    assert m.dtype == np.float32
+    assert (m >= 0).all() and (m <= 1).all()
+    assert rule_matrix([]).shape == (0, len(CRITERIA))
+
+
+def test_literal_gate_keeps_only_safe_literals() -> None:
+    assert literal_gate(r"\b(remediat\w*|remed(y|ies))\b") == ("remediat", "remed")
+    assert literal_gate(r"\b(risks? of slavery)") == ("risk",)
+    assert literal_gate(r"^\W*name") == ()
+    assert literal_gate(r"\b(zero[- ]tolerance)") == ("zero",)

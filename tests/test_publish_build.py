@@ -1,0 +1,123 @@
+"""The build stage's derived tables: search index with label tags, compliance, impact, boilerplate."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from db import connect
+from msa.build_stage import run_build
+from msa.publish.boilerplate import name_variants, normalise, text_key
+from msa.serve import PLUGINS_DIR
+from tests.publish_fixture import build_fixture_db, statements, write_statement
+
+
+def load_plugin():
+    spec = importlib.util.spec_from_file_location("msa_datasette", PLUGINS_DIR / "msa_datasette.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def db(tmp_path):
+    build_fixture_db(tmp_path / "msa.db")
+    return connect(tmp_path / "msa.db")
+
+
+def test_near_verbatim_sentences_share_a_key():
+    names = name_variants(["Harbourline Foods Limited"])
+    a = text_key("Harbourline Foods Ltd has a zero-tolerance approach to modern slavery in 2023.", names)
+    b = text_key("HARBOURLINE FOODS has a zero tolerance approach to Modern Slavery in 2024!", names)
+    other = name_variants(["Banksia Retail Group"])
+    c = text_key("Banksia Retail has a zero tolerance approach to modern slavery in 2021", other)
+    assert a == b == c is not None
+    assert text_key("Harbourline Foods has no tolerance approach to modern slavery in 2023.", names) != a
+
+
+def test_short_sentences_are_not_boilerplate():
+    assert text_key("Our supply chains") is None
+    assert text_key("Modern Slavery and Human Trafficking Statement 2023") is None
+
+
+def test_normalise_keeps_words_and_drops_legal_forms():
+    assert (
+        normalise("Fellgate Textiles plc: 37 workers (Ltd.)", name_variants(["Fellgate Textiles plc"]))
+        == "org 0 workers"
+    )
+
+
+def test_search_index_carries_label_tags(db):
+    def count(match: str) -> int:
+        return db.execute(
+            "SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", [match]
+        ).fetchone()[0]
+
+    impact = db.execute("SELECT count(*) FROM labels WHERE evidence = 'impact'").fetchone()[0]
+    assert count('tags : "ev_impact"') == impact == 7
+    remediation = db.execute("SELECT count(*) FROM labels WHERE c4_remediation = 1").fetchone()[0]
+    assert count('tags : "cr_c4_remediation"') == remediation == 6
+    assert count('tags : "j_au" AND tags : "y_2022"') == 7  # the seven sentences of au-2022-101
+    assert count('text : "impact"') == 0  # a tag is not a word of the text
+
+
+def test_compliance_marks_unread_statements_unassessed(db):
+    row = db.execute(
+        "SELECT assessed, approval, criteria_addressed, declared_policies FROM compliance "
+        "WHERE statement_id = 'uk-2022-KST00004'"
+    ).fetchone()
+    assert row == (0, None, None, 1)
+    uk = db.execute(
+        "SELECT au_c1, detected_goals FROM compliance WHERE statement_id = 'uk-2022-HLF00001'"
+    ).fetchone()
+    assert uk == (None, 1)
+    au = db.execute(
+        "SELECT au_c1, detected_goals, au_criteria_met FROM compliance WHERE statement_id = 'au-2022-101'"
+    ).fetchone()
+    assert au == ("met", None, 4)
+
+
+def test_group_statement_is_by_its_parent(db):
+    row = db.execute(
+        "SELECT organisation, organisation_id FROM compliance WHERE statement_id = 'uk-2023-FGT00002'"
+    )
+    assert row.fetchone() == ("Fellgate Textiles plc", "uk-co-90000002")
+
+
+def test_build_is_repeatable_and_sealed(db, tmp_path):
+    first = {
+        t: db[t].count for t in ("compliance", "impact_sentences", "boilerplate", "boilerplate_sentences")
+    }
+    run_build(db)
+    assert {t: db[t].count for t in first} == first
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert not (tmp_path / "msa.db-wal").exists()
+
+
+def test_build_replaces_an_older_sentence_index(tmp_path):
+    db = connect(tmp_path / "msa.db")
+    for st in statements():
+        write_statement(db, st)
+    db["sentences"].enable_fts(["text"], fts_version="FTS5")  # what build-1 made
+    run_build(db)
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'sentences_fts'").fetchone()[0]
+    assert "content=''" in sql and "tags" in sql
+
+
+def test_fts_query_quotes_what_people_type():
+    plugin = load_plugin()
+    assert plugin.fts_query("recruitment fees") == '"recruitment" "fees"'
+    assert plugin.fts_query('"holiday pay" OR wages') == '"holiday pay" OR "wages"'
+    assert plugin.fts_query("child-labour recruit*") == '"child labour" "recruit"*'
+    assert plugin.fts_query("OR NOT fees AND") == '"fees"'
+    assert plugin.fts_query('" ( ** ') == ""
+    assert plugin.search_match("fees", "Impact", "c4_remediation", "UK", "2023") == (
+        'text : ("fees") AND tags : "ev_impact" AND tags : "cr_c4_remediation" AND tags : "j_uk" '
+        'AND tags : "y_2023"'
+    )
+    assert plugin.search_match("", "impact", "", "", "") == plugin.NO_MATCH
+    assert (
+        plugin.search_match("fees", "impact' OR 1", None, None, None)
+        == 'text : ("fees") AND tags : "ev_impactor1"'
+    )
