@@ -46,6 +46,29 @@ def test_search_sentences_ranks_by_relevance(ds):
     assert all("recruitment fee" in r["text"] for r in found)
 
 
+def test_search_sentences_ranks_only_the_latest_matches_of_a_very_common_word(ds):
+    from urllib.parse import urlencode
+
+    from msa.publish.queries import search_sentences_sql
+
+    everything = rows(ds, "/msa/search_sentences.json?q=recruitment+fees")
+    sql = search_sentences_sql(rank_window=2)
+    params = {"q": "recruitment fees", "evidence": "", "criterion": "", "jurisdiction": "", "year": ""}
+    capped = rows(ds, "/msa.json?" + urlencode({"sql": sql, **params}))
+    assert len(capped) == 2 and len(everything) == 5
+    quoted = ",".join(f"'{r['sentence_id']}'" for r in everything)
+    by_rowid = rows(
+        ds,
+        "/msa.json?"
+        + urlencode(
+            {"sql": f"SELECT sentence_id FROM sentences WHERE sentence_id IN ({quoted}) ORDER BY rowid DESC"}
+        ),
+    )
+    # the window is the two highest rowids among the matches, still ordered by relevance
+    assert {r["sentence_id"] for r in capped} == {r["sentence_id"] for r in by_rowid[:2]}
+    assert [r["relevance"] for r in capped] == sorted((r["relevance"] for r in capped), reverse=True)
+
+
 def test_search_sentences_filters_by_evidence_label(ds):
     found = rows(ds, "/msa/search_sentences.json?q=recruitment+fees&evidence=impact")
     assert [r["organisation"] for r in found] == ["Harbourline Foods Limited"]

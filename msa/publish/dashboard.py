@@ -13,8 +13,6 @@ FILTERS_SQL = (
     "[[ AND c.jurisdiction = :jurisdiction ]] "
     "[[ AND EXISTS (SELECT 1 FROM json_each(c.sectors) j WHERE j.value = :sector) ]]"
 )
-CRITERIA_VALUES = ", ".join(f"('{c}', {i})" for i, c in enumerate(CRITERIA))
-CRITERION_CASE = "CASE k.criterion " + " ".join(f"WHEN '{c}' THEN c.{c}" for c in CRITERIA) + " END"
 AU_VALUES = ", ".join(f"('{c}')" for c in AU_CRITERIA[:6])
 AU_CASE = "CASE k.criterion " + " ".join(f"WHEN '{c}' THEN c.{c}" for c in AU_CRITERIA[:6]) + " END"
 
@@ -32,11 +30,17 @@ def _coverage_sql(group: str, limit_sectors: bool = False) -> str:
             " AND s.value IN (SELECT j.value FROM compliance x, json_each(x.sectors) j WHERE x.assessed = 1 "
             "GROUP BY j.value ORDER BY count(*) DESC LIMIT 12)"
         )
+    # One pass over the table for all eleven averages, then one row per criterion (a cross join
+    # with the criteria list would evaluate a CASE per statement and criterion: ten times slower).
+    averages = ", ".join(f"avg(c.{name}) AS a{i}" for i, name in enumerate(CRITERIA))
+    rows = " UNION ALL ".join(
+        f"SELECT {group}, '{name}' AS criterion, {i} AS ord, round(a{i}, 3) AS share, statements FROM agg"
+        for i, name in enumerate(CRITERIA)
+    )
     return (
-        f"SELECT {group_expr} AS {group}, k.criterion, k.ord, round(avg({CRITERION_CASE}), 3) AS share, "
-        f"count(*) AS statements FROM {source} CROSS JOIN (SELECT column1 AS criterion, column2 AS ord "
-        f"FROM (VALUES {CRITERIA_VALUES})) k WHERE c.assessed = 1 {FILTERS_SQL}{top} "
-        f"GROUP BY {group_expr}, k.criterion ORDER BY {group_expr}, k.ord"
+        f"WITH agg AS (SELECT {group_expr} AS {group}, {averages}, count(*) AS statements FROM {source} "
+        f"WHERE c.assessed = 1 {FILTERS_SQL}{top} GROUP BY {group_expr}) "
+        f"{rows} ORDER BY {group}, ord"
     )
 
 

@@ -12,6 +12,7 @@ from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
 from msa.publish.impact import SOURCE_URL_SQL
 
 SEARCH_LIMIT = 200
+RANK_WINDOW = 200_000  # ranking more matches than this overruns sql_time_limit_ms on 5M sentences
 
 CRITERIA_LIST_SQL = (
     "trim(\n         "
@@ -24,10 +25,20 @@ SECTOR_FILTER = (
 YEAR_FILTER = "(:year = '' OR c.registry_year = CAST(:year AS INTEGER))"
 JURISDICTION_FILTER = "(:jurisdiction = '' OR c.jurisdiction = lower(:jurisdiction))"
 
-SEARCH_SENTENCES = f"""-- Ranked by relevance (FTS5 bm25, best first); filters are part of the MATCH.
-WITH hits AS (
+
+def search_sentences_sql(rank_window: int = RANK_WINDOW) -> str:
+    """The ranked sentence search; `rank_window` caps how many matches bm25 scores."""
+    return f"""-- Ranked by relevance (FTS5 bm25, best first); filters are part of the MATCH.
+-- bm25 scores every match, so for words found in very many sentences only the latest
+-- {rank_window:,} matches (by rowid, a cheap doclist walk) are ranked.
+WITH m AS (SELECT msa_search_match(:q, :evidence, :criterion, :jurisdiction, :year) AS expr),
+win AS (
+  SELECT coalesce((SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH (SELECT expr FROM m)
+                   ORDER BY rowid DESC LIMIT 1 OFFSET {rank_window - 1}), 0) AS first_rowid
+),
+hits AS (
   SELECT rowid, rank FROM sentences_fts
-  WHERE sentences_fts MATCH msa_search_match(:q, :evidence, :criterion, :jurisdiction, :year)
+  WHERE sentences_fts MATCH (SELECT expr FROM m) AND rowid >= (SELECT first_rowid FROM win)
   ORDER BY rank LIMIT {SEARCH_LIMIT}
 )
 SELECT round(-hits.rank, 2) AS relevance, c.organisation, c.jurisdiction, c.registry_year,
@@ -46,6 +57,9 @@ LEFT JOIN compliance c ON c.statement_id = (
            (:jurisdiction = '' OR st.jurisdiction = lower(:jurisdiction)) DESC, st.registry_year DESC
   LIMIT 1)
 ORDER BY hits.rank"""
+
+
+SEARCH_SENTENCES = search_sentences_sql()
 
 SEARCH_ORGANISATIONS = """-- Organisation names ranked by relevance, with how many statements each appears in.
 WITH hits AS (
@@ -216,7 +230,8 @@ def canned_queries() -> dict[str, dict]:
                 '"quoted words" match a phrase, OR and NOT work, a trailing * matches a prefix '
                 "(recruit*). Optional filters: evidence (commitment, action, impact, negative, none), "
                 "criterion (e.g. c4_remediation), jurisdiction (uk or au), year. Shows the best "
-                f"{SEARCH_LIMIT} matches."
+                f"{SEARCH_LIMIT} matches; a word found in more than {RANK_WINDOW:,} sentences is ranked "
+                f"within the latest {RANK_WINDOW:,} of them (add words to narrow it)."
             ),
             "sql": SEARCH_SENTENCES,
             "params": ["q", "evidence", "criterion", "jurisdiction", "year"],
