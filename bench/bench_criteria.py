@@ -1,6 +1,6 @@
 """Criteria classifier throughput on 10,000 real sentences, context building included.
 
-Prints sentences/s for the full model (encoder + rules + context head, one statement per
+Prints sentences/s for the full model (encoder, rules, context and n-gram heads; one statement per
 call, as the pipeline calls it), for the same without the neighbour context, and for the
 obvious baselines in the same run: the rules alone and the encoder alone. Also prints the
 committed model's grouped-CV macro-F1 beside the rules' (from cv_report.json).
@@ -79,12 +79,12 @@ def main() -> int:
         return h @ head.w_out[0][: h.shape[1]] + head.b_out[0]
 
     results = {
-        "model (encoder + rules + context head)": rate(clf.predict_proba, statements),
+        "model (encoder + rules + context + n-gram heads)": rate(clf.predict_proba, statements),
         "model without neighbour context": rate(no_context, statements),
         "baseline: rules alone": rate(rules_only.predict_proba, statements),
         "baseline: encoder alone": rate(clf.embed, statements),
     }
-    full = results["model (encoder + rules + context head)"]
+    full = results["model (encoder + rules + context + n-gram heads)"]
     print(f"{n} real sentences in {len(statements)} statements, model {clf.version}")
     print(f"{'variant':42s} {'sent/s':>8s} {'vs model':>9s}")
     for name, r in results.items():

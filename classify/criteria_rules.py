@@ -12,6 +12,7 @@ exclusion rules that the definitions name (vague commitments, "reporting entitie
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,10 +119,16 @@ RULES: tuple[Rule, ...] = (
     _r("approval", r"\bapproved by\b.{0,40}\b(executive|leadership|committee|ceo|chief)\b", -0.3),
     _r("approval", r"\b(considered|put forward|presented|submitted|recommended) (by|to) the board\b", -0.5),
     # Signature: a named responsible member with title, or explicit signing words.
-    _r("signature", r"\b(signed|signature|signatory|s/)\b", 0.55),
+    _r("signature", r"\b(signed|signature|signatory)\b", 0.55),
+    # The definition's "s/" (written "/s/ Name"), signature IDs and electronic signatures.
+    _r("signature", r"(?<![\w/])/?s/(?!\w)|\b(docusign|e-?signed|electronically signed|signature id)\b", 0.6),
     _r("signature", rf"^\W*([A-Z][a-z'’-]+\s){{1,3}}[A-Z][a-z'’-]+[\s,–-]+.{{0,30}}\b{_TITLE}\b", 0.5),
     _r("signature", r"^\W*(name|title|position|date)\s*:", 0.45),
     _r("signature", rf"^\W*{_TITLE}\W*$", 0.5),
+    # A title line of a signature block: the title, then at most the entity's name.
+    _r(
+        "signature", rf"^\W*((group|global|deputy|interim|acting|executive) )?{_TITLE}\b[^.;:]{{0,60}}$", 0.35
+    ),
     _r("signature", r"\bon behalf of the board\b", 0.35),
     # C1: the statement names who is reporting (the entity names, or "reporting entity" tied to a name).
     _r("c1_reporting_entity", r"\b(is|are|as) (the|a|one of the) (sole )?reporting entit(y|ies)\b", 0.7),
@@ -279,7 +286,19 @@ RULES: tuple[Rule, ...] = (
         rf"exploitation|cases?|instances?|incidents?)\b",
         0.4,
     ),
+    _r(
+        "c3_risk_description",
+        rf"\b(covid|pandemic|conflict|war in|crisis)\b.{{0,80}}\b({_MS}|exploitation|workers|risks?)\b",
+        0.35,
+    ),
     _r("c3_risk_description", r"\b(low risk|slavery[- ]free|no risk)\b", -0.3),
+    # "Modern slavery is defined as ..." describes the term, not this entity's risks.
+    _r(
+        "c3_risk_description",
+        rf"\b{_MS}\b.{{0,30}}\b(is|are) (defined|described|an umbrella term|a term)\b"
+        r"|\b(refers to|is defined as)\b",
+        -0.4,
+    ),
     # C4 mitigation: policies, codes, training, audits, due diligence, whistleblowing tied to MS.
     _r(
         "c4_risk_mitigation",
@@ -348,6 +367,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(disciplinary|dismissal|gross misconduct|return(ed|ing)? (of )?passports)\b",
         0.5,
     ),
+    _r(
+        "c4_remediation",
+        r"\b(apolog\w*|back pay|owed wages|unpaid wages|legal claims?|worker assistance|"
+        r"notif\w* (senior )?management|escalat\w* to)\b",
+        0.5,
+    ),
     _r("c4_remediation", r"\b(take|taking) appropriate (action|steps)\b\W*$", -0.3),
     _r("c4_remediation", r"\bremediation (was|is) not (needed|required)\b", -0.6),
     # C5: how effectiveness is assessed (KPIs, reviews of the actions, measured results).
@@ -413,6 +438,19 @@ RULES: tuple[Rule, ...] = (
         r"workers)\b.{0,40}\b(completed|attended|received|undertook|undertaken|participated|trained|signed|responded)\b",
         0.55,
     ),
+    _r(
+        "c5_effectiveness",
+        r"\b(number of|\d[\d,]*) (training sessions|trainings|audits|site visits|visits|"
+        r"corrective action plans|grievances|contracts|initiatives)\b.{0,60}\b(delivered|completed|"
+        r"conducted|carried out|filed|closed|resolved|cancel\w*|terminated|assigned)\b",
+        0.55,
+    ),
+    _r(
+        "c5_effectiveness",
+        r"\b(resolution rates?|trends? in|review committee|feedback (process|loop)|polls?|surveys?)\b"
+        r".{0,80}\b(grievance|whistleblow\w*|reports?|awareness|understanding|effective\w*|actions|cases)\b",
+        0.45,
+    ),
     # C6: consultation with owned or controlled entities about the statement.
     _r("c6_consultation", rf"\b(consult\w*)\b.{{0,100}}{_OWNED}", 0.6),
     _r("c6_consultation", rf"{_OWNED}.{{0,100}}\b(consult\w*)\b", 0.55),
@@ -467,7 +505,7 @@ _MS_RE = re.compile(_MS, _I)
 def _noisy_or(weights: Sequence[float]) -> float:
     pos = [w for w in weights if w > 0]
     neg = sum(w for w in weights if w < 0)
-    p = 1.0 - float(np.prod([1.0 - w for w in pos])) if pos else 0.0
+    p = 1.0 - math.prod(1.0 - w for w in pos) if pos else 0.0
     return min(1.0, max(_BASE, p + neg if pos else _BASE))
 
 
@@ -480,7 +518,7 @@ def rule_scores(sentence: str) -> np.ndarray:
             continue
         if rule.pattern.search(sentence):
             hits[_INDEX[rule.criterion]].append(rule.weight)
-    scores = np.array([_noisy_or(h) for h in hits], dtype=np.float32)
+    scores = np.array([_noisy_or(h) if h else _BASE for h in hits], dtype=np.float32)
     # Risk and mitigation need a tie to modern slavery or labour rights somewhere in the sentence.
     if not _MS_RE.search(sentence):
         scores[_INDEX["c3_risk_description"]] *= 0.6
@@ -491,8 +529,33 @@ def rule_scores(sentence: str) -> np.ndarray:
     return scores
 
 
+_NAME_LINE = re.compile(r"^\W*([A-Z][a-z'’-]+\.?\s+){1,3}[A-Z][a-z'’-]+\W*$")
+_TITLE_LINE = re.compile(rf"^\W*((group|global|deputy|interim|acting|executive) )?{_TITLE}\b", _I)
+SIGNATURE_BLOCK = 0.5  # a name line next to a title line: the definition's name and title, split in two
+
+
+def signature_blocks(sentences: Sequence[str]) -> np.ndarray:
+    """Rows that are a bare name line followed by a title line, or that title line (0/1 per row).
+
+    Why: extracted signature blocks often put the signer's name and title on separate lines, so
+    neither line alone shows both, which the signature definition asks for.
+    """
+    out = np.zeros(len(sentences), dtype=bool)
+    for i in range(len(sentences) - 1):
+        if _NAME_LINE.match(sentences[i]) and _TITLE_LINE.match(sentences[i + 1]):
+            out[i] = out[i + 1] = True
+    return out
+
+
 def rule_matrix(sentences: Sequence[str]) -> np.ndarray:
-    """Rule scores for many sentences: an (n, 11) float32 array."""
+    """Rule scores for one statement's sentences in order: an (n, 11) float32 array.
+
+    Like ``rule_scores`` per sentence, plus the one rule that reads a neighbour (signature blocks).
+    """
     if not sentences:
         return np.zeros((0, len(CRITERIA)), dtype=np.float32)
-    return np.stack([rule_scores(s) for s in sentences])
+    scores = np.stack([rule_scores(s) for s in sentences])
+    j = _INDEX["signature"]
+    block = signature_blocks(sentences)
+    scores[block, j] = 1.0 - (1.0 - scores[block, j]) * (1.0 - SIGNATURE_BLOCK)
+    return scores

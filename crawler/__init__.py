@@ -1,6 +1,8 @@
 """The crawler: a Scrapy project that reads the UK and AU registries and fetches statement documents.
 
-Owns the spiders (crawler/spiders/), the registry CSV parsers (uk_csv, au_csv: pure functions), the
-pipeline that writes to the database, the replica registry server for tests and demos, and `run.crawl`,
-the entry point the CLI calls. May import db/ and nothing else of ours.
+Owns the spiders (crawler/spiders/, with what they share in registry_spider), the registry CSV parsers
+(uk_csv, au_csv: pure functions), landing-page link finding (landing), what earlier crawls left for
+re-crawls and resumes (stored, registry_copies), retries with backoff (retry), the pipeline that writes
+to the database, the replica registry server and synthetic corpora for tests, demos and benchmarks, and
+`run.crawl`, the entry point the CLI calls. May import db/ and nothing else of ours.
 """

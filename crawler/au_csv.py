@@ -45,6 +45,26 @@ COLUMNS = {
     "arbn": ("ARBN",),
 }
 
+# The current export's header, in order (research/registries/au_all-statement-information_sample.csv).
+EXPORT_COLUMNS: tuple[str, ...] = (
+    "IDX",
+    "PeriodStart",
+    "PeriodEnd",
+    "Type",
+    "HeadquarteredCountries",
+    "AnnualRevenue",
+    "ReportingEntities",
+    "IncludedEntities",
+    "ABN",
+    "ACN",
+    "ARBN",
+    "Link",
+    "IndustrySectors",
+    "RelatedStatements",
+)
+# Columns of the older export that the parser does not read (known, so not reported as unknown).
+OLDER_COLUMNS = ("SubmittedAt", "PublishedAt", "Trademarks", "OverseasObligations")
+
 STATEMENT_TYPES = {"single": "single", "joint": "joint", "voluntary": "voluntary", "group": "group"}
 
 # A number in parentheses ending an entity: 11 digits is an ABN, 9 an ACN.
@@ -71,9 +91,16 @@ class Entity:
 def parse_au_csv(text: str, source: str | None = "au_register_csv") -> RegistryParse:
     """Parse the register's CSV export (current or older column set)."""
     table = read_csv_rows(text)
-    result = RegistryParse(skipped=list(table.skipped))
     if table.header and not any(name in table.header for name in COLUMNS["idx"]):
         return RegistryParse(skipped=[SkippedRow(1, "no IDX or StatementId column: not a register export")])
+    known = {name for names in COLUMNS.values() for name in names} | set(OLDER_COLUMNS)
+    result = RegistryParse(
+        skipped=list(table.skipped),
+        missing_columns=[
+            names[0] for names in COLUMNS.values() if not any(name in table.header for name in names)
+        ],
+        unknown_columns=[name for name in table.header if name not in known],
+    )
     seen: set[str] = set()
     for row in table.rows:
         idx = column(row.values, *COLUMNS["idx"])

@@ -52,11 +52,24 @@ class RegistryParse:
     """What a registry parser returns.
 
     `statements` are dicts with keys `statement`, `organisations`, `links`, the arguments of
-    `db.store.upsert_statement`.
+    `db.store.upsert_statement`. `missing_columns`: columns the parser reads that the file lacks (their
+    values are then empty); `unknown_columns`: columns it has that the parser does not know (ignored).
     """
 
     statements: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+
+    def outcome(self, statements_taken: int | None = None) -> str:
+        """One line for the crawl report: `ok: 120 statements, 1 rows skipped; missing columns: X`."""
+        taken = len(self.statements) if statements_taken is None else statements_taken
+        parts = [f"ok: {taken} statements, {len(self.skipped)} rows skipped"]
+        if self.missing_columns:
+            parts.append(f"missing columns: {', '.join(self.missing_columns)}")
+        if self.unknown_columns:
+            parts.append(f"unknown columns: {', '.join(self.unknown_columns)}")
+        return "; ".join(parts)
 
 
 def decode_csv_bytes(body: bytes) -> str:

@@ -6,6 +6,8 @@ statement document; the pipeline records it as a failed fetch with the reason th
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 # PDF readers accept the header anywhere in the first KiB; so do we.
 _PDF_WINDOW = 1024
 _HTML_WINDOW = 4096
@@ -31,6 +33,39 @@ def sniff_media_type(body: bytes) -> str | None:
         return "html"
     if head.startswith(b"<?xml") and b"<html" in head:
         return "html"
+    return None
+
+
+# Content-Type values that agree with a sniffed media type.
+DECLARED_TYPES = {
+    "pdf": ("application/pdf", "application/x-pdf"),
+    "html": ("text/html", "application/xhtml+xml"),
+}
+# Links that must lead to a PDF: an HTML page there is an error page or a moved file, not the statement.
+PDF_ROLES = ("registry_pdf", "linked_pdf")
+
+
+def classify_body(body: bytes, role: str, url: str) -> tuple[str | None, str | None]:
+    """(media type, None) for a statement document, or (None, `category: reason`) for what is not one.
+
+    A link that names a PDF (`.pdf`, or a registry or landing-page PDF link) answered with an HTML
+    page is refused: the server's "not found" page or home page, not the statement.
+    """
+    if not body:
+        return None, "empty_body: the server sent no bytes"
+    media_type = sniff_media_type(body)
+    if media_type is None:
+        return None, f"not_a_document: neither PDF nor HTML ({describe_body(body)})"
+    if media_type == "html" and (role in PDF_ROLES or urlsplit(url).path.lower().endswith(".pdf")):
+        return None, f"html_not_pdf: the link names a PDF but the server sent an HTML page, {len(body)} bytes"
+    return media_type, None
+
+
+def content_type_mismatch(media_type: str, content_type: str | None) -> str | None:
+    """`pdf served as text/html` when the Content-Type header disagrees with the bytes, else None."""
+    declared = (content_type or "").split(";", 1)[0].strip().lower()
+    if media_type in DECLARED_TYPES and declared not in DECLARED_TYPES[media_type]:
+        return f"{media_type} served as {declared or 'no Content-Type'}"
     return None
 
 

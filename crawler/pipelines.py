@@ -1,12 +1,16 @@
-"""Writes what the spiders yield to `<MSA_DATA_DIR>/msa.db` and `<MSA_DATA_DIR>/documents/` via db.store.
+"""Writes what the spiders yield to `<MSA_DATA_DIR>/msa.db` and `<MSA_DATA_DIR>/documents/` via db.store,
+and registry CSV copies to `<MSA_DATA_DIR>/registry/`.
 
-Also keeps the crawl report (statements new/changed, documents fetched/failed by reason), logs a
-progress line now and then, and stores the report as a `crawl_runs` row when the spider closes.
+Also keeps the crawl report (statements new/changed/unchanged, documents fetched/not modified/failed by
+reason), logs a progress line now and then, and stores the report as a `crawl_runs` row: once when the
+spider opens (a run that never closes, killed, is how the next run knows to resume) and again at close.
 """
 
 from __future__ import annotations
 
 import logging
+import resource
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,12 +19,14 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from crawler.items import DocumentItem, StatementItem
-from crawler.media import describe_body, sniff_media_type
+from crawler.items import DocumentItem, RegistryFileItem, StatementItem
+from crawler.media import classify_body, content_type_mismatch
+from crawler.registry_copies import save_copy
 from crawler.registry_spider import error_category
 from db.schema import connect
 from db.store import (
     clear_failed_fetches,
+    forget_other_urls,
     record_crawl_run,
     record_fetch,
     set_registry_pdf_url,
@@ -44,8 +50,9 @@ class StorePipeline:
         self.statements: Counter[str] = Counter()
         self.documents: Counter[str] = Counter()
         self.failures: Counter[str] = Counter()
+        self.mislabelled: Counter[str] = Counter()
         self.started_at = utc_now()
-        self.last_progress = time.monotonic()
+        self.started = self.last_progress = time.monotonic()
         self.db: Any = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -55,17 +62,26 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.db = connect(self.data_dir / "msa.db")
+        record_crawl_run(self.db, self.report(None))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, StatementItem):
             outcome = upsert_statement(self.db, item.statement, item.organisations, item.links)
             self.statements["seen"] += 1
             self.statements[outcome.outcome] += 1
+            for role, url in item.listed_documents.items():
+                if url is None:
+                    forget_other_urls(self.db, item.statement["statement_id"], role, None)
         elif isinstance(item, DocumentItem):
             self.store_document(item)
-        if time.monotonic() - self.last_progress >= self.progress_seconds:
+        elif isinstance(item, RegistryFileItem):
+            save_copy(
+                self.data_dir, item.name, item.url, item.body, item.etag, item.last_modified, item.content_md5
+            )
+        if 0 < self.progress_seconds <= time.monotonic() - self.last_progress:
             self.last_progress = time.monotonic()
-            logger.info("progress %s", self.progress_line())
+            # On stderr whatever LOG_LEVEL says: a long crawl shows it is alive (0 turns it off).
+            print(f"crawl progress: {self.progress_line()}", file=sys.stderr, flush=True)
         return item
 
     def store_document(self, item: DocumentItem) -> None:
@@ -78,16 +94,20 @@ class StorePipeline:
             "etag": item.etag,
             "last_modified": item.last_modified,
         }
-        error = item.error
-        media_type = None
-        if error is None:
-            body = item.body or b""
-            media_type = sniff_media_type(body)
-            if media_type is None:
-                error = f"not_a_document: neither PDF nor HTML ({describe_body(body)})"
+        forget_other_urls(self.db, item.statement_id, item.role, item.url)
         if item.role == "registry_pdf":  # the page that led here worked this time
             set_registry_pdf_url(self.db, item.statement_id, item.url)
             clear_failed_fetches(self.db, item.statement_id, "registry_page")
+        if item.not_modified:
+            current = {"status": "fetched", "error": None, "document_id": item.document_id}
+            record_fetch(self.db, {**fetch, **current})
+            self.documents["not_modified"] += 1
+            return
+        error, media_type = item.error, None
+        if error is None:
+            media_type, error = classify_body(item.body or b"", item.role, item.url)
+        if media_type is not None and (mismatch := content_type_mismatch(media_type, item.content_type)):
+            self.mislabelled[mismatch] += 1
         if error is not None:
             record_fetch(self.db, {**fetch, "status": "failed", "error": error, "document_id": None})
             self.documents["failed"] += 1
@@ -102,32 +122,47 @@ class StorePipeline:
 
     def progress_line(self) -> str:
         name = self.crawler.spidercls.name
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        done = self.documents["fetched"] + self.documents["not_modified"] + self.documents["failed"]
         return (
             f"{name}: {self.statements['seen']} statements ({self.statements['new']} new, "
-            f"{self.statements['changed']} changed); documents {self.documents['fetched']} fetched "
-            f"({self.documents['stored']} new), {self.documents['failed']} failed"
+            f"{self.statements['changed']} changed, {self.statements['seen'] / elapsed:.1f}/s); documents "
+            f"{self.documents['fetched']} fetched ({self.documents['stored']} new), "
+            f"{self.documents['not_modified']} not modified, {self.documents['failed']} failed "
+            f"({done / elapsed:.1f}/s); {elapsed:.0f} s"
         )
 
-    def report(self, finish_reason: str) -> dict[str, Any]:
+    def report(self, finish_reason: str | None) -> dict[str, Any]:
+        """The run's report; `finish_reason` None while it runs (the row a killed run leaves)."""
         stats = self.crawler.stats
         return {
             "run_id": self.run_id,
             "spider": self.crawler.spidercls.name,
             "started_at": self.started_at,
-            "finished_at": utc_now(),
+            "finished_at": utc_now() if finish_reason else None,
             "finish_reason": finish_reason,
+            "resumed": self.crawler.settings.getbool("MSA_RESUMING"),
+            "seconds": round(time.monotonic() - self.started, 3),
             "statements_seen": self.statements["seen"],
             "statements_new": self.statements["new"],
             "statements_changed": self.statements["changed"],
             "statements_unchanged": self.statements["unchanged"],
             "documents_fetched": self.documents["fetched"],
             "documents_stored": self.documents["stored"],
+            "documents_not_modified": self.documents["not_modified"],
             "documents_failed": self.documents["failed"],
+            "documents_already_tried": stats.get_value("msa/documents_resumed", 0),
+            "landing_pages_followed": stats.get_value("msa/landing_pages_followed", 0),
             "failures_by_reason": dict(sorted(self.failures.items())),
+            "content_type_mismatches": dict(sorted(self.mislabelled.items())),
             "rows_skipped": stats.get_value("msa/rows_skipped", 0),
             "skipped_rows": stats.get_value("msa/skipped_rows", []),
             "registry_files": stats.get_value("msa/registry_files", {}),
             "requests": stats.get_value("downloader/request_count", 0),
+            "retries": stats.get_value("retry/count", 0),
+            "bytes_downloaded": stats.get_value("downloader/response_bytes", 0),
+            # Of the whole crawl process (both spiders when run together); ru_maxrss is in KiB on Linux.
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         }
 
     def spider_closed(self, spider: Spider, reason: str) -> None:

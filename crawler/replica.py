@@ -8,14 +8,20 @@ gone). Used by tests and `msa demo`; layout of the corpus in docs/ARCHITECTURE.m
     with Replica("sample_corpus") as replica:
         crawl(["uk_registry", "au_register"], tmp, replica.settings)
 
-Faults (500s, slow replies, wrong content types, truncated bodies) hang on one URL each through
-`Replica.add_fault(url, Fault(...))`; richer modes can be added to `Fault` without touching routing.
+Files are served with the validators real servers send (ETag, Last-Modified, and Content-MD5 as Azure
+Blob Storage does for the UK downloads host), and a conditional GET (If-None-Match, If-Modified-Since)
+of an unchanged file is answered 304 Not Modified.
+
+Faults (500s, slow replies, redirects and redirect loops, wrong content types, truncated bodies, a
+connection dropped mid-body, a fault only for the first n requests) hang on one URL each through
+`Replica.add_fault(url, Fault(...))`; routing does not know about them.
 Standalone: `python -m crawler.replica --corpus sample_corpus` prints the settings as `export` lines.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import email.utils
 import hashlib
@@ -62,47 +68,74 @@ _AU_PDF = re.compile(r"^/statements/([A-Za-z0-9]+)/pdf/?$")
 
 @dataclass
 class Reply:
-    """What one request gets back, before it is written to the socket."""
+    """What one request gets back, before it is written to the socket.
+
+    `validators`: a file reply, which gets ETag and Content-MD5 computed from the body as sent.
+    `send_bytes`: write only this many body bytes, then drop the connection (Content-Length stays full).
+    """
 
     status: int
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    validators: bool = False
+    send_bytes: int | None = None
 
 
 @dataclass(frozen=True)
 class Fault:
-    """How to spoil the reply for one URL: any field left as None keeps the normal reply's value."""
+    """How to spoil the reply for one URL: any field left as None keeps the normal reply's value.
+
+    `truncate_to` cuts the body cleanly (Content-Length says the short length); `drop_after` sends the
+    full Content-Length but closes the connection after that many bytes. `redirect_to` answers 302 to
+    a real URL (rewritten to the replica; the URL itself makes a redirect loop). `times` spoils only
+    the first n requests for the URL, then it is served normally (a server that recovers).
+    `without_headers` leaves validators out (a server with Last-Modified but no ETag or Content-MD5).
+    """
 
     status: int | None = None
     content_type: str | None = None
     body: bytes | None = None
     truncate_to: int | None = None
+    drop_after: int | None = None
     delay_s: float = 0.0
     headers: tuple[tuple[str, str], ...] = ()
+    redirect_to: str | None = None
+    times: int | None = None
+    without_headers: tuple[str, ...] = ()
 
     def apply(self, reply: Reply) -> Reply:
         body = self.body if self.body is not None else reply.body
         if self.truncate_to is not None:
             body = body[: self.truncate_to]
+        headers = {**reply.headers, **dict(self.headers)}
+        status = self.status or reply.status
+        if self.redirect_to is not None:
+            status, headers["Location"] = self.status or 302, self.redirect_to
         return replace(
             reply,
-            status=self.status or reply.status,
+            status=status,
             body=body,
             content_type=self.content_type or reply.content_type,
-            headers={**reply.headers, **dict(self.headers)},
+            headers=headers,
+            send_bytes=self.drop_after,
         )
 
 
-@dataclass(frozen=True)
+@dataclass
 class RequestRecord:
-    """One request the replica answered (tests check headers such as User-Agent and Referer)."""
+    """One request the replica received (tests check headers such as User-Agent and Referer).
+
+    Recorded on arrival, so a reply still being delayed is already listed, with status 0 until sent.
+    """
 
     host: str
     method: str
     path: str
     status: int
     headers: dict[str, str]
+    at: float = 0.0  # time.monotonic() when the request arrived
+    body_bytes: int = 0  # body bytes sent
 
 
 class Replica:
@@ -125,6 +158,8 @@ class Replica:
         self.port_base = port_base
         self.requests: list[RequestRecord] = []
         self.faults: dict[tuple[str, str], Fault] = {}
+        self._fault_hits: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._dead_base = ""
         self._au_statements = self._load_au_statements()
@@ -202,12 +237,23 @@ class Replica:
     def add_fault(self, url: str, fault: Fault) -> None:
         """Spoil the replies for one real URL (scheme, query and fragment ignored)."""
         parts = urlsplit(url)
-        self.faults[(parts.hostname or "", unquote(parts.path) or "/")] = fault
+        key = (parts.hostname or "", unquote(parts.path) or "/")
+        with self._lock:
+            self.faults[key] = fault
+            self._fault_hits.pop(key, None)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+            self._fault_hits.clear()
 
     # answering requests
 
-    def reply(self, host: str, method: str, raw_path: str) -> Reply:
-        """The reply for one request to `host`: route it, rewrite the body, apply any fault."""
+    def reply(
+        self, host: str, method: str, raw_path: str, request_headers: Mapping[str, str] | None = None
+    ) -> Reply:
+        """The reply for one request to `host`: route it, rewrite the body, apply any fault, then
+        answer 304 if the request's validators match the file as it would be sent."""
         parts = urlsplit(raw_path)
         path = unquote(parts.path) or "/"
         query = parse_qs(parts.query)
@@ -217,12 +263,32 @@ class Replica:
             reply = Reply(500, f"replica error: {exc}\n".encode())
         if reply.content_type.startswith(("text/csv", "text/html")):
             reply.body = self.rewrite(reply.body)
-        fault = self.faults.get((host, path))
+        fault = self._fault_for(host, path)
         if fault is not None:
             if fault.delay_s:
                 time.sleep(fault.delay_s)
+            if fault.redirect_to is not None:
+                fault = replace(fault, redirect_to=self.url_for(fault.redirect_to))
             reply = fault.apply(reply)
+        if reply.validators and reply.status == 200:
+            reply.headers.setdefault("ETag", f'"{hashlib.sha1(reply.body).hexdigest()[:16]}"')
+            digest = hashlib.md5(reply.body).digest()
+            reply.headers.setdefault("Content-MD5", base64.b64encode(digest).decode())
+            for name in fault.without_headers if fault is not None else ():
+                reply.headers.pop(name, None)
+            if _not_modified(reply.headers, request_headers or {}):
+                kept = {k: v for k, v in reply.headers.items() if k in ("ETag", "Last-Modified")}
+                return Reply(304, b"", reply.content_type, kept)
         return reply
+
+    def _fault_for(self, host: str, path: str) -> Fault | None:
+        with self._lock:
+            fault = self.faults.get((host, path))
+            if fault is None:
+                return None
+            hits = self._fault_hits.get((host, path), 0) + 1
+            self._fault_hits[(host, path)] = hits
+        return None if fault.times is not None and hits > fault.times else fault
 
     def _route(self, host: str, path: str, query: dict[str, list[str]]) -> Reply:
         if path == "/robots.txt":
@@ -297,11 +363,8 @@ class Replica:
             return _not_found()
         body = path.read_bytes()
         content_type = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-        headers = {
-            "ETag": f'"{hashlib.sha1(body).hexdigest()[:16]}"',
-            "Last-Modified": email.utils.formatdate(path.stat().st_mtime, usegmt=True),
-        }
-        return Reply(200, body, content_type or "application/octet-stream", headers)
+        headers = {"Last-Modified": email.utils.formatdate(path.stat().st_mtime, usegmt=True)}
+        return Reply(200, body, content_type or "application/octet-stream", headers, validators=True)
 
     def _load_au_statements(self) -> dict[str, dict[str, Any]]:
         path = self.corpus / "registry" / "au" / "statements.json"
@@ -343,25 +406,47 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, send_body: bool) -> None:
         replica, host = self.server.replica, self.server.host
-        reply = replica.reply(host, self.command, self.path)
-        replica.requests.append(
-            RequestRecord(host, self.command, self.path, reply.status, dict(self.headers))
-        )
+        record = RequestRecord(host, self.command, self.path, 0, dict(self.headers), time.monotonic())
+        replica.requests.append(record)
+        reply = replica.reply(host, self.command, self.path, record.headers)
+        body = reply.body if send_body and reply.status != 304 else b""
+        if reply.send_bytes is not None:
+            body = body[: reply.send_bytes]
+        record.status, record.body_bytes = reply.status, len(body)
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.status != 304:
+                self.send_header("Content-Length", str(len(reply.body)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)
+            if reply.send_bytes is not None:
+                self.send_header("Connection", "close")
             self.end_headers()
-            if send_body:
-                self.wfile.write(reply.body)
+            self.wfile.write(body)
+            if reply.send_bytes is not None:
+                self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the crawler gave up on this reply (timeout): nothing to do
+            pass  # the crawler gave up on this reply (timeout, too big): nothing to do
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's signature)
         if not self.server.replica.quiet:
             super().log_message(format, *args)
+
+
+def _not_modified(reply_headers: Mapping[str, str], request_headers: Mapping[str, str]) -> bool:
+    """RFC 9110: If-None-Match wins over If-Modified-Since; either matching means 304."""
+    headers = {name.lower(): value for name, value in request_headers.items()}
+    if "if-none-match" in headers:
+        tags = {tag.strip().removeprefix("W/") for tag in headers["if-none-match"].split(",")}
+        return "*" in tags or reply_headers.get("ETag") in tags
+    since, modified = headers.get("if-modified-since"), reply_headers.get("Last-Modified")
+    if not (since and modified):
+        return False
+    try:
+        return email.utils.parsedate_to_datetime(modified) <= email.utils.parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False
 
 
 def _inside(root: Path, relative: str) -> Path | None:

@@ -6,8 +6,12 @@ child's pipelines wrote. That makes `crawl` safe to call any number of times fro
 CLI, tests, a notebook). As with any spawn-based multiprocessing, a script that calls it needs the
 `if __name__ == "__main__":` guard, and code piped to `python -` cannot use it.
 
-Resumable: each spider gets a JOBDIR under `<data>/jobs/{spider}`; an interrupted crawl (Ctrl-C)
-leaves it, and the next call resumes from it; a finished one removes it.
+Resumable: each spider gets a JOBDIR under `<data>/jobs/{spider}`. A crawl stopped cleanly (Ctrl-C,
+SIGTERM: Scrapy finishes the requests in flight and saves its queue) leaves it with a `clean-stop`
+mark, and the next call resumes from its queue. A crawl killed outright (SIGKILL, a lost machine)
+leaves a queue that cannot be trusted: the next call discards it and starts over. Either way the
+resumed spiders skip the document URLs the interrupted run already recorded in the database
+(crawler/stored.py), so no document is fetched twice. A finished crawl removes its JOBDIR.
 """
 
 from __future__ import annotations
@@ -33,9 +37,15 @@ SUMMED = (
     "statements_unchanged",
     "documents_fetched",
     "documents_stored",
+    "documents_not_modified",
     "documents_failed",
+    "documents_already_tried",
+    "landing_pages_followed",
     "rows_skipped",
+    "requests",
 )
+# Written into a JOBDIR by a crawl that stopped cleanly: its queue on disk is complete.
+CLEAN_STOP = "clean-stop"
 
 
 class CrawlError(RuntimeError):
@@ -93,8 +103,45 @@ def combine_reports(run_id: str, data_dir: Path, reports: dict[str, dict[str, An
     for key in SUMMED:
         combined[key] = sum(int(report.get(key) or 0) for report in reports.values())
     combined["failures_by_reason"] = dict(sorted(failures.items()))
+    combined["finish_reasons"] = {name: report.get("finish_reason") for name, report in reports.items()}
     combined["spiders"] = reports
     return combined
+
+
+def report_lines(report: dict[str, Any]) -> list[str]:
+    """The crawl report in a few lines for a person: statements, documents, failures by reason."""
+    lines = [
+        f"statements: {report['statements_seen']} seen, {report['statements_new']} new, "
+        f"{report['statements_changed']} changed, {report['statements_unchanged']} unchanged",
+        f"documents: {report['documents_fetched']} fetched ({report['documents_stored']} new), "
+        f"{report['documents_not_modified']} not modified, {report['documents_failed']} failed, "
+        f"{report['documents_already_tried']} already tried before an interruption",
+    ]
+    if failures := report.get("failures_by_reason"):
+        lines.append("failed by reason: " + ", ".join(f"{why} {count}" for why, count in failures.items()))
+    for name, spider in (report.get("spiders") or {}).items():
+        for url, outcome in (spider.get("registry_files") or {}).items():
+            lines.append(f"{name} {url}: {outcome}")
+        if spider.get("finish_reason") != "finished":
+            lines.append(f"{name} stopped ({spider.get('finish_reason')}): run again to resume")
+    return lines
+
+
+def prepare_jobdir(jobdir: Path) -> bool:
+    """Make `jobdir` ready for a run; True when a previous run was interrupted (this one resumes).
+
+    A cleanly stopped run's queue is kept; a killed run's is discarded (its queue files and seen-request
+    log are not flushed, so they would lose or repeat requests, or filter out the registry files). The
+    clean-stop mark is removed either way: only this run's own clean stop may write it again.
+    """
+    if not jobdir.exists():
+        return False
+    mark = jobdir / CLEAN_STOP
+    if mark.exists():
+        mark.unlink()
+    else:
+        shutil.rmtree(jobdir, ignore_errors=True)
+    return True
 
 
 def spider_run_id(run_id: str, spider: str) -> str:
@@ -133,15 +180,21 @@ def _crawl_in_child(spiders: list[str], data_dir: str, overrides: dict[str, Any]
         jobdir = None
         if "JOBDIR" not in overrides:  # JOBDIR=None in the overrides turns resumability off
             jobdir = Path(data_dir) / "jobs" / name
+            spider_settings.set("MSA_RESUMING", prepare_jobdir(jobdir), priority="cmdline")
             spider_settings.set("JOBDIR", str(jobdir), priority="cmdline")
         crawler = Crawler(process.spider_loader.load(name), spider_settings)
         crawlers.append((crawler, jobdir))
         process.crawl(crawler)
     process.start()
     for crawler, jobdir in crawlers:
+        if jobdir is None or not jobdir.exists():
+            continue
         # A finished crawl's JOBDIR would make the next one skip every request it has seen; an
-        # interrupted one keeps it, so the next run resumes where this one stopped.
-        if jobdir is not None and crawler.stats.get_value("finish_reason") == "finished":
+        # interrupted one keeps it, marked clean, so the next run resumes where this one stopped.
+        reason = crawler.stats.get_value("finish_reason")
+        if reason == "finished":
             shutil.rmtree(jobdir, ignore_errors=True)
+        elif reason:  # closed properly (not forced by a second Ctrl-C): its queue was saved
+            (jobdir / CLEAN_STOP).write_text(f"{reason}\n")
     if process.bootstrap_failed:
         sys.exit(1)

@@ -27,6 +27,68 @@ from crawler.csv_rows import (
     split_lines,
 )
 
+_RISK_PARTS = ("", "Area", "SupplyChainTier", "GroupAffected", "OtherGroupAffected", "Location", "Mitigation")
+# The 71 columns of the 2020/2021 files, in order; later files add PDFURL and PDFDate (and others,
+# unknown). Read by name: these say what a file lacks or adds, never where a value is.
+UK_COLUMNS: tuple[str, ...] = (
+    *[
+        "StatementYear",
+        "OrganisationName",
+        "Address",
+        "SectorType",
+        "CompanyNumber",
+        "LastUpdated",
+        "GroupSubmission",
+        "ParentName",
+        "StatementURL",
+        "EmailAddressNoURL",
+        "StatementSummaryURL",
+        "StatementStartDate",
+        "StatementEndDate",
+        "ApprovingPerson",
+        "DateApproved",
+        "StatementIncludesOrgStructure",
+        "NoOrgStructureReason",
+        "StatementIncludesPolicies",
+        "NoPoliciesReason",
+        "StatementIncludesRisksAssessment",
+        "NoRiskAssessmentReason",
+        "StatementIncludesDueDiligence",
+        "NoDueDiligenceReason",
+        "StatementIncludesTraining",
+        "NoTrainingReason",
+        "StatementIncludesGoals",
+        "NoGoalsReason",
+        "OrganisationSectors",
+        "OtherOrganisationSector",
+        "Turnover",
+        "YearsProducingStatements",
+        "Policies",
+        "OtherPolicies",
+        "NoPolicies",
+        "Training",
+        "OtherTraining",
+        "NoTraining",
+        "WorkingConditionsEngagement",
+        "NoEngagement",
+        "SocialAudits",
+        "NoSocialAudits",
+        "GrievanceMechanisms",
+        "NoGrievanceMechanisms",
+        "OtherMonitoring",
+        "NoRisks",
+    ],
+    *(f"Risk{i}{part}" for i in (1, 2, 3) for part in _RISK_PARTS),
+    *[
+        "ILOIndicatorsInStatement",
+        "NoILOIndicatorsInStatement",
+        "ILOIndicatorsActions",
+        "ILOIndicatorsNoActions",
+        "DemonstrateProgress",
+    ],
+)
+UK_LATER_COLUMNS: tuple[str, ...] = ("PDFURL", "PDFDate")
+
 _SUMMARY_PATH = re.compile(r"/statement-summary/([^/?#\s]+)/(\d{4})")
 _BARE_NUMBER = re.compile(r"^\d+$")
 
@@ -48,11 +110,16 @@ def parse_uk_csv(text: str, year: int | None = None, source: str | None = None) 
     `source` is stored on each statement (e.g. `StatementSummaries2021.csv`).
     """
     table = read_csv_rows(text)
-    result = RegistryParse(skipped=list(table.skipped))
     if table.header and "OrganisationName" not in table.header:
         return RegistryParse(
             skipped=[SkippedRow(1, "no OrganisationName column: not a statement summaries file")]
         )
+    known = {*UK_COLUMNS, *UK_LATER_COLUMNS}
+    result = RegistryParse(
+        skipped=list(table.skipped),
+        missing_columns=[name for name in UK_COLUMNS if name not in table.header],
+        unknown_columns=[name for name in table.header if name not in known],
+    )
     groups: dict[str, list[CsvRow]] = {}
     for row in table.rows:
         problem = _row_problem(row.values, year)

@@ -113,13 +113,8 @@ def store_document(
     if db.execute("SELECT 1 FROM documents WHERE document_id = ?", [document_id]).fetchone():
         return document_id, False
     path = document_path(data_dir, document_id, media_type)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        # Write then rename, so a crash never leaves a half file under the final name.
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-        os.replace(tmp, path)
+        write_atomically(path, body)
     db["documents"].insert(
         {
             "document_id": document_id,
@@ -134,6 +129,15 @@ def store_document(
     )
     db.conn.commit()
     return document_id, True
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write then rename, so a crash never leaves a half file under the final name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
 
 
 def record_fetch(db: sqlite_utils.Database, fetch: dict[str, Any]) -> None:
@@ -186,6 +190,30 @@ def clear_failed_fetches(db: sqlite_utils.Database, statement_id: str, role: str
         [statement_id, role],
     )
     db.conn.commit()
+
+
+# Links found by following another link: they go when the link that led to them changes.
+DERIVED_ROLES = {"statement": ("linked_pdf",), "registry_page": ("registry_pdf",)}
+
+
+def forget_other_urls(db: sqlite_utils.Database, statement_id: str, role: str, url: str | None) -> int:
+    """A statement keeps one URL per role: drop its fetch records of `role` for any other URL (all of
+    them when `url` is None, the registry no longer listing one), and what following them found.
+
+    Without this, a statement whose StatementURL moved would keep its old link's record (and document)
+    beside the new one. Returns the number of rows dropped.
+    """
+    dropped = db.execute(
+        "DELETE FROM statement_documents WHERE statement_id = ? AND role = ? AND url IS NOT ?",
+        [statement_id, role, url],
+    ).rowcount
+    if dropped:
+        for derived in DERIVED_ROLES.get(role, ()):
+            dropped += db.execute(
+                "DELETE FROM statement_documents WHERE statement_id = ? AND role = ?", [statement_id, derived]
+            ).rowcount
+        db.conn.commit()
+    return dropped
 
 
 CRAWL_RUN_COLUMNS = (

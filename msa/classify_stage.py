@@ -2,13 +2,19 @@
 
 Labels a document's sentences together, in order, so each sentence's
 neighbours serve as context; only sentences without labels of the current
-version are labelled again. Summaries are recomputed when their inputs move.
+version are labelled again. Workers (msa.engines) each hold one Labeller;
+this process reads each document's sentences, hands them out, and writes the
+labels one transaction per batch, marking the summaries those labels feed as
+stale in the same transaction, so a run killed midway still recomputes them.
+Summaries are recomputed when their inputs move.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import sqlite_utils
@@ -16,11 +22,18 @@ import sqlite_utils
 from classify import LABEL_VERSION, SUMMARY_VERSION, Labeller, summarise_statement
 from db.schema import CRITERIA
 from db.store import utc_now
+from msa.engines import DEFAULT_ENGINE, EngineOptions, map_and_write
 from msa.progress import progress
 from msa.stage_report import StageReport
 
 # When several documents of one statement have text, prefer the registry's own copy.
 ROLE_PREFERENCE = {"registry_pdf": 0, "statement": 1, "linked_pdf": 2, "registry_page": 3}
+# summary_version of a summary whose document was relabelled after it was written: recompute it.
+STALE_SUMMARY = "stale: labels changed"
+# At most this many failed document ids are listed in the stage report.
+REPORTED_FAILURES = 100
+# Statement summaries written per transaction.
+SUMMARY_BATCH = 256
 
 
 def documents_to_label(db: sqlite_utils.Database, *, force: bool = False) -> list[str]:
@@ -102,9 +115,8 @@ def statements_to_summarise(
     primaries: dict[str, tuple[str, int]],
     *,
     force: bool,
-    relabelled: frozenset[str] = frozenset(),
-) -> list[dict[str, Any]]:
-    """Statements with no summary, an old one, or one built from other inputs."""
+) -> list[str]:
+    """Ids of statements with no summary, an old or stale one (STALE_SUMMARY), or one from other inputs."""
     existing = {
         r[0]: (r[1], r[2], r[3])
         for r in db.execute(
@@ -112,7 +124,7 @@ def statements_to_summarise(
         )
     }
     todo = []
-    for st in db.query("SELECT * FROM statements ORDER BY statement_id"):
+    for st in db.query("SELECT statement_id, updated_at FROM statements ORDER BY statement_id"):
         primary = primaries.get(st["statement_id"], (None, 0))[0]
         prev = existing.get(st["statement_id"])
         stale = (
@@ -120,11 +132,10 @@ def statements_to_summarise(
             or prev is None
             or prev[0] != SUMMARY_VERSION
             or prev[1] != primary
-            or primary in relabelled
             or (st.get("updated_at") or "") > (prev[2] or "")
         )
         if stale:
-            todo.append(dict(st))
+            todo.append(st["statement_id"])
     return todo
 
 
@@ -150,68 +161,125 @@ def summary_sentences(db: sqlite_utils.Database, document_id: str) -> list[dict[
     return [dict(r) for r in db.query(sql, [document_id])]
 
 
+@dataclass
+class LabelJob:
+    """Labelling as a worker runs it: one document's sentences through a Labeller held by the worker."""
+
+    labeller: Labeller | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"labeller": None}  # each worker loads its own models
+
+    def setup(self) -> None:
+        self.labeller = Labeller.load()
+
+    def run(self, item: dict[str, Any]) -> dict[str, Any]:
+        assert self.labeller is not None, "setup() loads the labeller"
+        labels = self.labeller.label_document(item["texts"])
+        return {"document_id": item["document_id"], "rows": label_rows(item["sentence_ids"], labels)}
+
+    def failed(self, item: dict[str, Any], reason: str) -> dict[str, Any]:
+        return {"document_id": item["document_id"], "rows": [], "error": reason}
+
+
+def documents_for_labelling(
+    db: sqlite_utils.Database, document_ids: Iterable[str]
+) -> Iterator[dict[str, Any]]:
+    """Each document's sentence ids and texts in reading order, read when a worker needs them."""
+    for document_id in document_ids:
+        rows = document_sentences(db, document_id)
+        yield {
+            "document_id": document_id,
+            "sentence_ids": [r["sentence_id"] for r in rows],
+            "texts": [r["text"] for r in rows],
+        }
+
+
+def write_label_batch(db: sqlite_utils.Database, results: list[dict[str, Any]]) -> None:
+    """Store a batch of documents' labels in one transaction and mark their summaries stale."""
+    labelled = [r["document_id"] for r in results if r["rows"]]
+    with db.atomic():
+        for result in results:
+            if result["rows"]:
+                db["labels"].upsert_all(result["rows"], pk="sentence_id", batch_size=1000)
+        if labelled:
+            marks = ", ".join("?" for _ in labelled)
+            db.execute(
+                f"UPDATE statement_summaries SET summary_version = ? WHERE document_id IN ({marks})",
+                [STALE_SUMMARY, *labelled],
+            )
+
+
 def run_classify(
     db: sqlite_utils.Database,
     *,
-    labeller: Labeller | None = None,
+    engine: EngineOptions = DEFAULT_ENGINE,
     force: bool = False,
     show_progress: bool = True,
 ) -> StageReport:
-    """Label every unlabelled sentence, then refresh the statement summaries."""
+    """Label every unlabelled sentence with `engine`'s workers, then refresh the statement summaries."""
     report = StageReport(stage="classify", version=f"{LABEL_VERSION}+{SUMMARY_VERSION}")
     documents = documents_to_label(db, force=force)
     labelled = 0
-    if documents:
-        labeller = labeller or Labeller.load()
-        for document_id in progress(
-            documents, total=len(documents), desc="classify", unit="doc", enabled=show_progress
-        ):
-            rows = document_sentences(db, document_id)
-            labels = labeller.label_document([r["text"] for r in rows])
-            with db.conn:
-                db["labels"].upsert_all(
-                    label_rows([r["sentence_id"] for r in rows], labels), pk="sentence_id"
-                )
-            labelled += len(rows)
-            report.processed += 1
-    summaries = refresh_summaries(
-        db, force=force, relabelled=frozenset(documents), show_progress=show_progress
-    )
-    report.extra.update({"sentences_labelled": labelled, "summaries": summaries})
+    failed_documents: list[str] = []
+    items = documents_for_labelling(db, documents)
+    write = partial(write_label_batch, db)
+    for result in map_and_write(
+        LabelJob(), items, engine, write, total=len(documents), desc="classify", show_progress=show_progress
+    ):
+        report.processed += 1
+        labelled += len(result["rows"])
+        if "error" in result:
+            report.fail(result["error"])
+            failed_documents.append(result["document_id"])
+    summaries = refresh_summaries(db, force=force, show_progress=show_progress)
+    report.extra.update({"sentences_labelled": labelled, "summaries": summaries, **engine.report_fields()})
+    if failed_documents:
+        report.extra["failed_documents"] = failed_documents[:REPORTED_FAILURES]
     report.save(db)
     return report
 
 
-def refresh_summaries(
-    db: sqlite_utils.Database,
-    *,
-    force: bool = False,
-    relabelled: frozenset[str] = frozenset(),
-    show_progress: bool = True,
-) -> int:
-    """Recompute stale statement summaries; returns how many were written."""
+def summary_row(
+    db: sqlite_utils.Database, statement_id: str, primary: tuple[str, int] | None
+) -> dict[str, Any]:
+    """One statement's statement_summaries row, from its primary document's labelled sentences."""
+    statement = dict(next(db.query("SELECT * FROM statements WHERE statement_id = ?", [statement_id])))
+    sentences = summary_sentences(db, primary[0]) if primary else []
+    statement["document_id"] = primary[0] if primary else None
+    statement["document_note"] = None if primary else document_note(db, statement)
+    statement["doc_metadata"] = document_metadata(db, primary[0]) if primary else {}
+    row = summarise_statement(statement, sentences)
+    row.update(
+        {
+            "statement_id": statement_id,
+            "summary_version": SUMMARY_VERSION,
+            "document_id": statement["document_id"],
+            "summarised_at": utc_now(),
+        }
+    )
+    for key, value in list(row.items()):
+        if isinstance(value, (list, dict)):
+            row[key] = json.dumps(value, sort_keys=True)
+    return row
+
+
+def refresh_summaries(db: sqlite_utils.Database, *, force: bool = False, show_progress: bool = True) -> int:
+    """Recompute stale statement summaries, SUMMARY_BATCH per transaction; returns how many were written."""
     primaries = primary_documents(db)
-    todo = statements_to_summarise(db, primaries, force=force, relabelled=relabelled)
-    written = 0
-    for statement in progress(todo, total=len(todo), desc="summarise", unit="stmt", enabled=show_progress):
-        primary = primaries.get(statement["statement_id"])
-        sentences = summary_sentences(db, primary[0]) if primary else []
-        statement["document_id"] = primary[0] if primary else None
-        statement["document_note"] = None if primary else document_note(db, statement)
-        statement["doc_metadata"] = document_metadata(db, primary[0]) if primary else {}
-        row = summarise_statement(statement, sentences)
-        row.update(
-            {
-                "statement_id": statement["statement_id"],
-                "summary_version": SUMMARY_VERSION,
-                "document_id": statement["document_id"],
-                "summarised_at": utc_now(),
-            }
-        )
-        for key, value in list(row.items()):
-            if isinstance(value, (list, dict)):
-                row[key] = json.dumps(value, sort_keys=True)
-        with db.conn:
+    todo = statements_to_summarise(db, primaries, force=force)
+    rows: list[dict[str, Any]] = []
+    for statement_id in progress(todo, total=len(todo), desc="summarise", unit="stmt", enabled=show_progress):
+        rows.append(summary_row(db, statement_id, primaries.get(statement_id)))
+        if len(rows) == SUMMARY_BATCH:
+            write_summaries(db, rows)
+            rows = []
+    write_summaries(db, rows)
+    return len(todo)
+
+
+def write_summaries(db: sqlite_utils.Database, rows: list[dict[str, Any]]) -> None:
+    """Store summary rows in one transaction (one upsert each, so no row's columns blank another's)."""
+    with db.atomic():
+        for row in rows:
             db["statement_summaries"].upsert(row, pk="statement_id", alter=False)
-        written += 1
-    return written

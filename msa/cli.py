@@ -6,12 +6,15 @@ Heavy imports happen inside commands so `msa --help` stays instant.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
@@ -66,15 +69,77 @@ def main() -> None:
 @click.option("--limit", type=int, help="Stop after this many statements per registry.")
 @data_dir_option
 @click.option("--setting", "settings", multiple=True, help="Extra Scrapy setting NAME=VALUE (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole crawl report as JSON.")
 def crawl(
-    registry: str, years: str | None, limit: int | None, data_dir: Path, settings: tuple[str, ...]
+    registry: str,
+    years: str | None,
+    limit: int | None,
+    data_dir: Path,
+    settings: tuple[str, ...],
+    as_json: bool,
 ) -> None:
-    """Crawl the UK registry, the AU register, or both, into the database."""
+    """Crawl the UK registry, the AU register, or both, into the database.
+
+    Logs a progress line every MSA_PROGRESS_SECONDS; ends with the crawl report (also stored in the
+    crawl_runs table). An interrupted crawl (Ctrl-C) resumes when run again.
+    """
     from crawler.run import crawl as run_crawl
+    from crawler.run import report_lines
 
     overrides = crawl_settings(years, limit, settings)
-    report = run_crawl(SPIDERS[registry], data_dir=data_dir, settings_overrides=overrides)
-    click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
+    try:
+        report = run_crawl(SPIDERS[registry], data_dir=data_dir, settings_overrides=overrides)
+    except KeyboardInterrupt:
+        click.echo("crawl interrupted: run the same command again to resume it", err=True)
+        sys.exit(130)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
+    else:
+        click.echo("\n".join(report_lines(report)))
+
+
+ENGINE_OPTIONS = (
+    click.option(
+        "--engine",
+        type=click.Choice(ENGINES),
+        default="local",
+        show_default=True,
+        help="local: worker processes here; ray: Ray actors (a cluster with --address, else a local Ray).",
+    ),
+    click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        help="Workers (default: every core; ray: every CPU of the cluster).",
+    ),
+    click.option("--address", help="Ray cluster address, e.g. ray://head:10001 or auto (ray engine)."),
+    click.option(
+        "--batch-size",
+        type=click.IntRange(min=1),
+        default=DEFAULT_BATCH_SIZE,
+        show_default=True,
+        help="Documents per write transaction (bounds the results held in memory).",
+    ),
+)
+
+
+def engine_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the engine options to a command, which receives them as one EngineOptions `engine`."""
+
+    @functools.wraps(command)
+    def with_engine(
+        *args: object,
+        engine: str,
+        workers: int | None,
+        address: str | None,
+        batch_size: int,
+        **kwargs: object,
+    ) -> None:
+        options = EngineOptions(engine=engine, workers=workers, batch_size=batch_size, address=address)
+        command(*args, engine=options, **kwargs)
+
+    for option in reversed(ENGINE_OPTIONS):
+        with_engine = option(with_engine)
+    return with_engine
 
 
 @main.command()
@@ -86,8 +151,17 @@ def crawl(
 @click.option("--force", is_flag=True, help="Re-extract every document.")
 @click.option("--limit", type=int)
 @quiet_option
-def extract(data_dir: Path, backend: str, ocr: bool, force: bool, limit: int | None, quiet: bool) -> None:
-    """Extract pages and sentences from every pending document."""
+@engine_options
+def extract(
+    data_dir: Path,
+    backend: str,
+    ocr: bool,
+    force: bool,
+    limit: int | None,
+    quiet: bool,
+    engine: EngineOptions,
+) -> None:
+    """Extract pages and sentences from every pending document, in parallel over documents."""
     from db import connect
     from msa.extract_stage import ExtractOptions, run_extract
 
@@ -95,6 +169,7 @@ def extract(data_dir: Path, backend: str, ocr: bool, force: bool, limit: int | N
         connect(db_path(data_dir)),
         data_dir,
         ExtractOptions(backend=backend, ocr=ocr, force=force),
+        engine=engine,
         limit=limit,
         show_progress=not quiet,
     )
@@ -105,12 +180,13 @@ def extract(data_dir: Path, backend: str, ocr: bool, force: bool, limit: int | N
 @data_dir_option
 @click.option("--force", is_flag=True, help="Relabel every sentence and resummarise every statement.")
 @quiet_option
-def classify(data_dir: Path, force: bool, quiet: bool) -> None:
-    """Label sentences and summarise statements."""
+@engine_options
+def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) -> None:
+    """Label sentences (in parallel over documents) and summarise statements."""
     from db import connect
     from msa.classify_stage import run_classify
 
-    report = run_classify(connect(db_path(data_dir)), force=force, show_progress=not quiet)
+    report = run_classify(connect(db_path(data_dir)), engine=engine, force=force, show_progress=not quiet)
     click.echo(report.line())
 
 
@@ -156,12 +232,27 @@ def serve(data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Pa
 @data_dir_option
 @click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
 @quiet_option
-def run(registry: str, years: str | None, limit: int | None, data_dir: Path, ocr: bool, quiet: bool) -> None:
-    """Crawl, extract, classify and build: the whole pipeline."""
+@engine_options
+def run(
+    registry: str,
+    years: str | None,
+    limit: int | None,
+    data_dir: Path,
+    ocr: bool,
+    quiet: bool,
+    engine: EngineOptions,
+) -> None:
+    """Crawl, extract, classify and build: the whole pipeline (extract and classify with --engine)."""
     from msa.pipeline import run_pipeline
 
     for line in run_pipeline(
-        data_dir, SPIDERS[registry], years=parse_years(years), limit=limit, ocr=ocr, show_progress=not quiet
+        data_dir,
+        SPIDERS[registry],
+        years=parse_years(years),
+        limit=limit,
+        ocr=ocr,
+        engine=engine,
+        show_progress=not quiet,
     ):
         click.echo(line)
     click.echo(f"Database: {db_path(data_dir).resolve()}")

@@ -14,15 +14,23 @@ from typing import Any
 from db import connect
 from msa.build_stage import run_build
 from msa.classify_stage import run_classify
+from msa.engines import DEFAULT_ENGINE, EngineOptions
 from msa.extract_stage import ExtractOptions, run_extract
 from msa.paths import db_path
 
 
-def run_stages(data_dir: Path, *, ocr: bool = False, show_progress: bool = True) -> Iterator[str]:
-    """Extract, classify and build what the crawl stored; yields one line per stage."""
+def run_stages(
+    data_dir: Path,
+    *,
+    ocr: bool = False,
+    engine: EngineOptions = DEFAULT_ENGINE,
+    show_progress: bool = True,
+) -> Iterator[str]:
+    """Extract, classify (both with `engine`) and build what the crawl stored; yields one line per stage."""
     db = connect(db_path(data_dir))
-    yield run_extract(db, data_dir, ExtractOptions(ocr=ocr), show_progress=show_progress).line()
-    yield run_classify(db, show_progress=show_progress).line()
+    options = ExtractOptions(ocr=ocr)
+    yield run_extract(db, data_dir, options, engine=engine, show_progress=show_progress).line()
+    yield run_classify(db, engine=engine, show_progress=show_progress).line()
     yield run_build(db).line()
 
 
@@ -48,6 +56,7 @@ def run_pipeline(
     limit: int | None = None,
     ocr: bool = False,
     settings: dict[str, str | int] | None = None,
+    engine: EngineOptions = DEFAULT_ENGINE,
     show_progress: bool = True,
 ) -> Iterator[str]:
     """Crawl with the given spiders, then every later stage; yields progress lines."""
@@ -60,4 +69,4 @@ def run_pipeline(
         overrides["MSA_LIMIT"] = limit
     report = crawl(spiders, data_dir=data_dir, settings_overrides=overrides)
     yield "crawl: " + crawl_line(report)
-    yield from run_stages(data_dir, ocr=ocr, show_progress=show_progress)
+    yield from run_stages(data_dir, ocr=ocr, engine=engine, show_progress=show_progress)

@@ -63,6 +63,8 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
+from crawler.au_csv import EXPORT_COLUMNS  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent
 SOURCES = ROOT / "sources"
 OUTPUT_DIRS = ("registry", "sites")
@@ -113,22 +115,7 @@ UK_BOM_YEARS = {2022, 2024}  # the real files may start with a BOM; some of ours
 UK_SUMMARY_URL = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{org_id}/{year}"
 CRLF = "\r\n"  # UK rows end in CRLF and multi-line fields use CRLF inside the quotes
 
-AU_COLUMNS = [
-    "IDX",
-    "PeriodStart",
-    "PeriodEnd",
-    "Type",
-    "HeadquarteredCountries",
-    "AnnualRevenue",
-    "ReportingEntities",
-    "IncludedEntities",
-    "ABN",
-    "ACN",
-    "ARBN",
-    "Link",
-    "IndustrySectors",
-    "RelatedStatements",
-]
+AU_COLUMNS = list(EXPORT_COLUMNS)  # the real export header, as the crawler reads it
 AU_LINK = "https://modernslaveryregister.gov.au/statements/{id}/"
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from classify.criteria_rules import literal_gate, rule_matrix, rule_scores
+from classify.criteria_rules import literal_gate, rule_matrix, rule_scores, signature_blocks
 from db.schema import CRITERIA
 
 HIGH = 0.45
@@ -53,6 +53,14 @@ def score(sentence: str, criterion: str) -> float:
             "c6_consultation",
         ),
         ("Tern Holdings does not own or control any other entities.", "c6_consultation"),
+        ("Per: /s/ Mara Ellison", "signature"),
+        ("DocuSign Envelope ID: 0000-1111", "signature"),
+        (
+            "Pandemic lockdowns raised the risk of forced labour for migrant workers in our farms.",
+            "c3_risk_description",
+        ),
+        ("We issued a formal apology and paid back pay owed to the affected workers.", "c4_remediation"),
+        ("The number of supplier audits completed rose from 12 to 30 this year.", "c5_effectiveness"),
     ],
 )
 def test_rule_fires_on_a_relevant_sentence(sentence: str, criterion: str) -> None:
@@ -67,6 +75,8 @@ def test_rule_fires_on_a_relevant_sentence(sentence: str, criterion: str) -> Non
         ("Remediation was not needed in this reporting period.", "c4_remediation"),
         ("We had a great year and look forward to the next one.", "c5_effectiveness"),
         ("Our people are at the heart of everything we do.", "c3_risk_description"),
+        ("Modern slavery is defined as forced labour, servitude and debt bondage.", "c3_risk_description"),
+        ("The risks of the season's weather are notes/sketches only.", "signature"),
     ],
 )
 def test_rule_stays_low_on_an_irrelevant_sentence(sentence: str, criterion: str) -> None:
@@ -90,3 +100,22 @@ def test_literal_gate_keeps_only_safe_literals() -> None:
     assert literal_gate(r"\b(risks? of slavery)") == ("risk",)
     assert literal_gate(r"^\W*name") == ()
     assert literal_gate(r"\b(zero[- ]tolerance)") == ("zero",)
+
+
+def test_a_name_line_then_a_title_line_is_a_signature_block() -> None:
+    lines = [
+        "We thank our suppliers.",
+        "Mara Ellison",
+        "Managing Director, Quokka Freight Pty Ltd",
+        "Contents",
+    ]
+    assert signature_blocks(lines).tolist() == [False, True, True, False]
+    j = CRITERIA.index("signature")
+    m = rule_matrix(lines)
+    assert m[1, j] >= HIGH and m[2, j] >= HIGH
+    assert m[1, j] > rule_scores(lines[1])[j]  # the neighbour raised it
+    assert m[3, j] < HIGH
+
+
+def test_a_name_line_without_a_title_line_is_not_a_block() -> None:
+    assert not signature_blocks(["Mara Ellison", "Our operations span 12 countries."]).any()

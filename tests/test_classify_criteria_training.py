@@ -3,9 +3,23 @@
 import numpy as np
 import torch
 
-from classify.criteria import blend_scores
-from classify.training.criteria_train import Features, TrainConfig, fit_head, predict_rows, to_arrays
+from classify.criteria import NgramHead, blend_scores
+from classify.training.criteria_train import (
+    Features,
+    PartScores,
+    TrainConfig,
+    blend_grid,
+    choose_blend,
+    fit_head,
+    fit_ngram,
+    ngram_rows,
+    predict_rows,
+    to_arrays,
+)
 from db.schema import CRITERIA
+
+# Fictional sentence pieces: "remediation" sentences are the positives of c4_remediation.
+WORDS = ["supplier audit", "remediation of the case", "annual report", "our offices", "staff training"]
 
 
 def synthetic_features(n_statements: int = 6, per: int = 9, dim: int = 20, seed: int = 0) -> Features:
@@ -15,7 +29,11 @@ def synthetic_features(n_statements: int = 6, per: int = 9, dim: int = 20, seed:
     x[:, -len(CRITERIA) :] = rng.uniform(size=(n, len(CRITERIA)))  # the rule-score block
     y = (rng.uniform(size=(n, len(CRITERIA))) < 0.3).astype(np.int8)
     ids = np.repeat([f"s{i}" for i in range(n_statements)], per)
-    return Features(x, y, np.ones_like(y, dtype=bool), ids)
+    text = np.array([f"{WORDS[i % len(WORDS)]} number {i % 3}" for i in range(n)], dtype=object)
+    y[:, CRITERIA.index("c4_remediation")] = [
+        WORDS[i % len(WORDS)].startswith("remediation") for i in range(n)
+    ]
+    return Features(x, y, np.ones_like(y, dtype=bool), ids, text)
 
 
 def test_numpy_head_matches_torch_head() -> None:
@@ -47,3 +65,36 @@ def test_blend_scores_mixes_head_and_rules() -> None:
     p = blend_scores(head_p, rules, 0.25, [CRITERIA.index("c6_consultation")])
     np.testing.assert_allclose(p[:, 0], 0.65)
     np.testing.assert_allclose(p[:, CRITERIA.index("c6_consultation")], 0.2)
+
+
+def test_blend_scores_gives_the_ngram_head_its_weight() -> None:
+    head_p = np.full((1, len(CRITERIA)), 0.8, dtype=np.float32)
+    rules = np.full((1, len(CRITERIA)), 0.2, dtype=np.float32)
+    ngram_p = np.full((1, len(CRITERIA)), 0.5, dtype=np.float32)
+    p = blend_scores(head_p, rules, 0.2, [], ngram_p, 0.3)
+    np.testing.assert_allclose(p, 0.5 * 0.8 + 0.2 * 0.2 + 0.3 * 0.5, atol=1e-6)
+
+
+def test_ngram_head_learns_words_and_survives_save_and_load(tmp_path) -> None:
+    feats = synthetic_features(n_statements=8, per=10)
+    head = fit_ngram(feats, TrainConfig(ngram_context=0.5, ngram_min_df=1))
+    p = ngram_rows(head, feats)
+    j = CRITERIA.index("c4_remediation")
+    pos = feats.y[:, j] == 1
+    assert p[pos, j].min() > p[~pos, j].max()  # the word "remediation" separates them
+    for name in ("c1_reporting_entity", "c6_consultation"):  # never labelled: no model, score ~0
+        assert p[:, CRITERIA.index(name)].max() < 1e-6
+    head.save(tmp_path / "ngram.npz")
+    again = NgramHead.load(tmp_path / "ngram.npz")
+    np.testing.assert_allclose(ngram_rows(again, feats), p, atol=2e-3)  # float16 weights on disk
+
+
+def test_choose_blend_picks_from_the_grid_and_prefers_the_better_part() -> None:
+    feats = synthetic_features()
+    y = feats.y.astype(np.float32)
+    noise = np.random.default_rng(3).uniform(size=y.shape).astype(np.float32)
+    parts = PartScores(head=noise, ngram=y, rules=noise)  # only the n-gram part knows the labels
+    cfg = TrainConfig()
+    r, g = choose_blend(parts, feats, cfg)
+    assert (r, g) in blend_grid(cfg)
+    assert g == max(w for _, w in blend_grid(cfg) if _ == r) and r == min(cfg.rule_weights)

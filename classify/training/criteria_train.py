@@ -15,11 +15,17 @@ Recipe (``msa train criteria`` calls ``train_criteria``):
    sentence reads its neighbours; masked BCE over the nine annotated slots (C1 and C6 are
    never labelled in the data, so their scores are the rules'); positives up-weighted by
    sqrt(neg/pos). An ensemble of ``n_seeds`` heads is averaged, then mixed with the rule
-   scores (``rule_weight``, classify.criteria.blend_scores).
-4. Self-training (``self_train``): the ensemble scores sentences of the unlabelled UK
+   scores (classify.criteria.blend_scores).
+4. N-gram head (classify.criteria.NgramHead): a class-balanced logistic regression per criterion
+   over word 1-2 gram tf-idf of the sentence and (down-weighted by ``ngram_context``) of its two
+   neighbours, plus the rule scores; the vocabulary is fitted on the training rows only.
+5. Blend: final = head x (1 - r - g) + n-gram x g + rules x r, with (r, g) chosen from a small
+   grid on the grouped-CV out-of-fold scores (``rule_weights`` x ``ngram_weights``).
+6. Self-training (``self_train``): the ensemble scores sentences of the unlabelled UK
    statements; confident scores (>= 0.9 or <= 0.1) become extra targets for a second round.
-5. Grouped cross-validation by statement gives out-of-fold scores; per-criterion thresholds
-   are chosen on them, clipped to [0.3, 0.6] so that a fold quirk cannot push them far.
+7. Grouped cross-validation by statement gives out-of-fold scores; per-criterion thresholds
+   are chosen on them, clipped to [0.3, 0.6] so that a fold quirk cannot push them far. The
+   cross-jurisdiction split (train UK, test CA and back) is the guard against fitting the folds.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from scipy import sparse
 from tqdm import tqdm
 
 from classify.context import group_slices
@@ -40,12 +47,16 @@ from classify.criteria import (
     HEAD_FILE,
     META_FILE,
     MODEL_DIR,
+    NGRAM_FILE,
     ContextHeadArrays,
+    NgramHead,
     blend_scores,
     criteria_inputs,
+    ngram_features,
 )
 from classify.criteria_rules import rule_matrix
 from classify.encoder import ENCODER_DIR, SentenceEncoder
+from classify.evidence_features import NgramVocabulary
 from classify.training.criteria_cv import cross_source_folds, grouped_folds
 from classify.training.criteria_data import UNLABELLED_SLOTS, LabelledSet, load_labelled, load_unlabelled
 from classify.training.criteria_model import ContextHead
@@ -73,10 +84,17 @@ class TrainConfig:
     unlabelled_statements: int = 300
     pseudo_confidence: float = 0.9
     threshold_range: tuple[float, float] = (0.3, 0.6)
-    # Share of the rule score in the final score: grouped CV was best at 0.25, training on one
-    # jurisdiction and testing on the other at 0.5; unseen Australian text is the aim, so between.
+    # Share of the rule score when the head alone is blended (self-training's pseudo-labels).
     rule_weight: float = 0.4
     sources: tuple[str, ...] = ("uk", "ca")
+    ngram_context: float = 0.0  # weight of the neighbours' n-grams; see the README for the 0 vs 0.5 runs
+    ngram_c: float = 4.0  # inverse L2 strength of the n-gram logistic regressions
+    ngram_rule_scale: float = 1.0  # the rule scores as n-gram features, at this scale
+    ngram_min_df: int = 2
+    ngram_max_terms: int = 20000
+    # The blend grid, searched on grouped-CV out-of-fold scores (the head keeps at least 0.2).
+    rule_weights: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4)
+    ngram_weights: tuple[float, ...] = (0.0, 0.2, 0.3, 0.4, 0.5)
 
 
 @dataclass
@@ -87,15 +105,26 @@ class Features:
     y: np.ndarray
     mask: np.ndarray
     statement_ids: np.ndarray
+    sentences: np.ndarray | None = None  # the texts, for the n-gram head
 
     def take(self, rows: np.ndarray) -> Features:
-        return Features(self.x[rows], self.y[rows], self.mask[rows], self.statement_ids[rows])
+        text = None if self.sentences is None else self.sentences[rows]
+        return Features(self.x[rows], self.y[rows], self.mask[rows], self.statement_ids[rows], text)
 
     @staticmethod
     def concat(parts: list[Features]) -> Features:
+        text = None
+        if all(p.sentences is not None for p in parts):
+            text = np.concatenate([p.sentences for p in parts])
         return Features(
-            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("x", "y", "mask", "statement_ids"))
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in ("x", "y", "mask", "statement_ids")),
+            text,
         )
+
+    @property
+    def rules(self) -> np.ndarray:
+        """The rule scores: the last 11 inputs."""
+        return self.x[:, -len(CRITERIA) :]
 
 
 def _spans(statement_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -165,13 +194,90 @@ def to_arrays(heads: list[tuple[ContextHead, np.ndarray, np.ndarray]]) -> Contex
     )
 
 
-def predict_rows(arrays: ContextHeadArrays, feats: Features, rule_weight: float) -> np.ndarray:
-    """Final scores statement by statement, as CriteriaClassifier gives them (rules: the last 11 inputs)."""
+def head_rows(arrays: ContextHeadArrays, feats: Features) -> np.ndarray:
+    """The context head's scores, statement by statement (before any blending)."""
     out = np.zeros((len(feats.x), len(CRITERIA)), dtype=np.float32)
     for s in group_slices(feats.statement_ids):
         out[s] = arrays(feats.x[s])
+    return out
+
+
+def predict_rows(arrays: ContextHeadArrays, feats: Features, rule_weight: float) -> np.ndarray:
+    """The head blended with the rules alone, as CriteriaClassifier does without an n-gram head."""
     slots = [CRITERIA.index(name) for name in UNLABELLED_SLOTS]
-    return blend_scores(out, feats.x[:, -len(CRITERIA) :], rule_weight, slots)
+    return blend_scores(head_rows(arrays, feats), feats.rules, rule_weight, slots)
+
+
+def _ngram_matrix(vocab: NgramVocabulary, feats: Features, cfg: TrainConfig) -> sparse.csr_matrix:
+    """N-gram features statement by statement, so neighbours never cross a statement boundary."""
+    parts = [
+        ngram_features(
+            vocab, list(feats.sentences[s]), feats.rules[s], cfg.ngram_context, cfg.ngram_rule_scale
+        )
+        for s in group_slices(feats.statement_ids)
+    ]
+    return sparse.vstack(parts, format="csr")
+
+
+def fit_ngram(feats: Features, cfg: TrainConfig) -> NgramHead:
+    """A class-balanced L2 logistic regression per labelled criterion; vocabulary from these rows only."""
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = NgramVocabulary.fit(feats.sentences.tolist(), cfg.ngram_min_df, cfg.ngram_max_terms)
+    x = _ngram_matrix(vocab, feats, cfg)
+    coef = np.zeros((x.shape[1], len(CRITERIA)), dtype=np.float32)
+    intercept = np.full(len(CRITERIA), -30.0, dtype=np.float32)  # unlabelled slots score ~0
+    for j, name in enumerate(CRITERIA):
+        rows = feats.mask[:, j]
+        if name in UNLABELLED_SLOTS or len(np.unique(feats.y[rows, j])) < 2:
+            continue
+        model = LogisticRegression(
+            C=cfg.ngram_c, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=cfg.seed
+        )
+        model.fit(x[rows], feats.y[rows, j])
+        coef[:, j] = model.coef_[0]
+        intercept[j] = model.intercept_[0]
+    return NgramHead(vocab, coef, intercept, cfg.ngram_context, cfg.ngram_rule_scale)
+
+
+def ngram_rows(head: NgramHead, feats: Features) -> np.ndarray:
+    """The n-gram head's scores, statement by statement."""
+    out = np.zeros((len(feats.x), len(CRITERIA)), dtype=np.float32)
+    for s in group_slices(feats.statement_ids):
+        out[s] = head(list(feats.sentences[s]), feats.rules[s])
+    return out
+
+
+@dataclass
+class PartScores:
+    """Per-row scores of the three parts (context head, n-gram head, rules) before blending."""
+
+    head: np.ndarray
+    ngram: np.ndarray
+    rules: np.ndarray
+
+    def blend(self, rule_weight: float, ngram_weight: float) -> np.ndarray:
+        slots = [CRITERIA.index(name) for name in UNLABELLED_SLOTS]
+        return blend_scores(self.head, self.rules, rule_weight, slots, self.ngram, ngram_weight)
+
+
+def blend_grid(cfg: TrainConfig) -> list[tuple[float, float]]:
+    """(rule_weight, ngram_weight) pairs of the search grid that leave the head at least 0.2."""
+    return [(r, g) for r in cfg.rule_weights for g in cfg.ngram_weights if r + g <= 0.8 + 1e-9]
+
+
+def choose_blend(parts: PartScores, feats: Features, cfg: TrainConfig) -> tuple[float, float]:
+    """The grid's (rule_weight, ngram_weight) with the best macro-F1, thresholds chosen per candidate."""
+    from classify.training.criteria_eval import score_table
+
+    best, best_f1 = (cfg.rule_weight, 0.0), -1.0
+    for r, g in blend_grid(cfg):
+        scores = parts.blend(r, g)
+        thresholds = choose_thresholds(scores, feats, *cfg.threshold_range)
+        f1 = score_table(feats.y, scores, thresholds, feats.mask)["macro"]["f1"]
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = (r, g), f1
+    return best
 
 
 def fit_ensemble(
@@ -206,8 +312,14 @@ def labelled_features(
     data = load_labelled(shared, cfg.sources)
     sentences = data.frame["sentence"].tolist()
     emb = _embed_with_progress(encoder, sentences, "encode labelled")
-    x = criteria_inputs(emb, rule_matrix(sentences))
-    return data, Features(x, data.targets, data.mask, data.frame["statement_id"].to_numpy())
+    x = np.concatenate(
+        [
+            criteria_inputs(emb[s], rule_matrix(sentences[s]))
+            for s in group_slices(data.frame["statement_id"].to_numpy())
+        ]
+    )
+    ids = data.frame["statement_id"].to_numpy()
+    return data, Features(x, data.targets, data.mask, ids, np.array(sentences, dtype=object))
 
 
 def unlabelled_features(
@@ -219,9 +331,10 @@ def unlabelled_features(
         return None
     sentences = frame["sentence"].tolist()
     emb = _embed_with_progress(encoder, sentences, "encode unlabelled")
-    x = criteria_inputs(emb, rule_matrix(sentences))
+    ids = frame["statement_id"].to_numpy()
+    x = np.concatenate([criteria_inputs(emb[s], rule_matrix(sentences[s])) for s in group_slices(ids)])
     zeros = np.zeros((len(x), len(CRITERIA)), dtype=np.int8)
-    return Features(x, zeros, zeros.astype(bool), frame["statement_id"].to_numpy())
+    return Features(x, zeros, zeros.astype(bool), ids, np.array(sentences, dtype=object))
 
 
 def _embed_with_progress(encoder: SentenceEncoder, sentences: list[str], desc: str) -> np.ndarray:
@@ -239,13 +352,16 @@ def cross_validate(
     cfg: TrainConfig,
     folds: list[tuple[np.ndarray, np.ndarray]],
     unlabelled: Features | None = None,
-) -> np.ndarray:
-    """Out-of-fold scores: each fold's heads never see its test statements."""
-    oof = np.zeros(feats.y.shape, dtype=np.float32)
+) -> PartScores:
+    """Out-of-fold scores of each part: each fold's heads never see its test statements."""
+    head = np.zeros(feats.y.shape, dtype=np.float32)
+    ngram = np.zeros(feats.y.shape, dtype=np.float32)
     for k, (train_rows, test_rows) in enumerate(folds):
-        arrays = fit_ensemble(feats.take(train_rows), cfg, unlabelled, desc=f"fold {k + 1}/{len(folds)}")
-        oof[test_rows] = predict_rows(arrays, feats.take(test_rows), cfg.rule_weight)
-    return oof
+        train, test = feats.take(train_rows), feats.take(test_rows)
+        arrays = fit_ensemble(train, cfg, unlabelled, desc=f"fold {k + 1}/{len(folds)}")
+        head[test_rows] = head_rows(arrays, test)
+        ngram[test_rows] = ngram_rows(fit_ngram(train, cfg), test)
+    return PartScores(head, ngram, feats.rules.copy())
 
 
 def choose_thresholds(scores: np.ndarray, feats: Features, lo: float, hi: float) -> np.ndarray:
@@ -303,25 +419,31 @@ def train_criteria(
         f"{0 if unlabelled is None else len(unlabelled.x)} unlabelled sentences"
     )
     sources = data.frame["source"].to_numpy()
-    oof = cross_validate(feats, cfg, grouped_folds(feats.statement_ids, cfg.folds, cfg.seed), unlabelled)
+    parts = cross_validate(feats, cfg, grouped_folds(feats.statement_ids, cfg.folds, cfg.seed), unlabelled)
+    rule_weight, ngram_weight = choose_blend(parts, feats, cfg)
+    log(f"blend chosen on out-of-fold scores: rules {rule_weight}, n-grams {ngram_weight}")
+    oof = parts.blend(rule_weight, ngram_weight)
     thresholds = choose_thresholds(oof, feats, *cfg.threshold_range)
     table = score_table(feats.y, oof, thresholds, feats.mask, sources)
     log("grouped CV by statement (UK + CA):\n" + table["text"])
-    cross = cross_validate(feats, cfg, cross_source_folds(sources), unlabelled)
+    cross = cross_validate(feats, cfg, cross_source_folds(sources), unlabelled).blend(
+        rule_weight, ngram_weight
+    )
     cross_table = score_table(feats.y, cross, thresholds, feats.mask, sources)
     log("trained on one jurisdiction, tested on the other:\n" + cross_table["text"])
-    rules_table = score_table(
-        feats.y, feats.x[:, -len(CRITERIA) :], np.full(len(CRITERIA), 0.45), feats.mask, sources
-    )
+    rules_table = score_table(feats.y, feats.rules, np.full(len(CRITERIA), 0.45), feats.mask, sources)
     log("rules alone:\n" + rules_table["text"])
     arrays = fit_ensemble(feats, cfg, unlabelled, desc="final heads")
+    ngram = fit_ngram(feats, cfg)
     out_dir.mkdir(parents=True, exist_ok=True)
     arrays.save(out_dir / HEAD_FILE)
+    ngram.save(out_dir / NGRAM_FILE)
     meta = {
-        "version": f"criteria-minilm{cfg.layers}-ctx-rules",
+        "version": f"criteria-minilm{cfg.layers}-ctx-ngram-rules",
         "thresholds": {c: round(float(t), 2) for c, t in zip(CRITERIA, thresholds, strict=True)},
         "rule_slots": list(UNLABELLED_SLOTS),
-        "rule_weight": cfg.rule_weight,
+        "rule_weight": rule_weight,
+        "ngram_weight": ngram_weight,
         "encoder_dir": "../encoder"
         if encoder_dir.resolve() == ENCODER_DIR.resolve()
         else str(encoder_dir.resolve()),
@@ -333,6 +455,7 @@ def train_criteria(
         "cross_jurisdiction": {"rows": cross_table["rows"], "macro": cross_table["macro"]},
         "rules_only": {"rows": rules_table["rows"], "macro": rules_table["macro"]},
         "thresholds": meta["thresholds"],
+        "blend": {"rule_weight": rule_weight, "ngram_weight": ngram_weight},
         "train_seconds": round(time.time() - started),
     }
     (out_dir / "cv_report.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -358,12 +481,14 @@ def run_evaluation(
     meta_path = MODEL_DIR / META_FILE
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     thresholds = np.array([meta.get("thresholds", {}).get(c, 0.5) for c in CRITERIA], dtype=np.float32)
+    weights = (meta.get("rule_weight", cfg.rule_weight), meta.get("ngram_weight", 0.0))
     encoder = ensure_encoder(ENCODER_DIR, cfg.layers)
     data, feats = labelled_features(encoder, shared, cfg)
     unlabelled = unlabelled_features(encoder, shared, cfg) if cfg.self_train else None
     sources = data.frame["source"].to_numpy()
     out: dict = {}
-    oof = cross_validate(feats, cfg, grouped_folds(feats.statement_ids, cfg.folds, cfg.seed), unlabelled)
+    folds = grouped_folds(feats.statement_ids, cfg.folds, cfg.seed)
+    oof = cross_validate(feats, cfg, folds, unlabelled).blend(*weights)
     out["grouped_cv"] = score_table(feats.y, oof, thresholds, feats.mask, sources)
     log(
         f"grouped {cfg.folds}-fold CV by statement, "
@@ -372,13 +497,11 @@ def run_evaluation(
     log(out["grouped_cv"]["text"])
     out["cross_jurisdiction"] = None
     if cross:
-        cross_oof = cross_validate(feats, cfg, cross_source_folds(sources), unlabelled)
+        cross_oof = cross_validate(feats, cfg, cross_source_folds(sources), unlabelled).blend(*weights)
         out["cross_jurisdiction"] = score_table(feats.y, cross_oof, thresholds, feats.mask, sources)
         log("trained on one jurisdiction, tested on the other (f1_ca: trained on UK; f1_uk: trained on CA):")
         log(out["cross_jurisdiction"]["text"])
-    out["rules_only"] = score_table(
-        feats.y, feats.x[:, -len(CRITERIA) :], np.full(len(CRITERIA), 0.45), feats.mask, sources
-    )
+    out["rules_only"] = score_table(feats.y, feats.rules, np.full(len(CRITERIA), 0.45), feats.mask, sources)
     log("baseline, rules alone:")
     log(out["rules_only"]["text"])
     return out

@@ -166,10 +166,13 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         {
             "statement_id": STATEMENT_ID,
             "url": "URL tried",
-            "role": "Where the URL came from: statement_url (the registry's link), registry_pdf (a "
-            "registry-hosted copy), au_register_pdf, linked_pdf (found on a landing page)",
-            "status": "fetched, failed or not_modified",
-            "error": "Why the fetch failed",
+            "role": "Where the URL came from: statement (the registry's StatementURL), registry_pdf (the "
+            "registry-hosted copy: UK PDFURL, AU statement PDF), registry_page (the AU statement page "
+            "that names the PDF), linked_pdf (the PDF a landing page links to)",
+            "status": "fetched or failed (a re-crawl answered 304 Not Modified stays fetched, with "
+            "http_status 304)",
+            "error": "Why the fetch failed: a category (http_404, timeout, redirect_loop, html_not_pdf, "
+            "too_large, empty_body, truncated, ...) then the detail",
             "http_status": "HTTP status code",
             "final_url": "URL after redirects",
             "document_id": "The document fetched",

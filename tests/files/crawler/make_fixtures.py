@@ -1,70 +1,26 @@
 """Regenerate the crawler test corpus in this directory (fictional; run by hand: `python make_fixtures.py`).
 
 Same layout as sample_corpus/ (docs/ARCHITECTURE.md). Every organisation, person and site here is made
-up; hosts use the reserved `.example` TLD. The PDFs are minimal one-page PDFs written without a library,
-so this script needs nothing but the standard library.
+up; hosts use the reserved `.example` TLD. The PDFs are minimal one-page PDFs written without a library;
+the column lists and writers are crawler/synthetic_corpus.py's, so the two corpora cannot drift apart.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 from pathlib import Path
+
+from crawler.synthetic_corpus import AU_COLUMNS, UK_76, minimal_pdf, write_csv, write_file
+from crawler.uk_csv import UK_COLUMNS
 
 HERE = Path(__file__).resolve().parent
 UK_SUMMARY = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{}/{}"
 UK_PDF = "https://downloads.modern-slavery-statement-registry.service.gov.uk/pdf-published/{}"
 AU_LINK = "https://modernslaveryregister.gov.au/statements/{}/"
 
-UK_71 = (
-    "StatementYear,OrganisationName,Address,SectorType,CompanyNumber,LastUpdated,GroupSubmission,ParentName,"
-    "StatementURL,EmailAddressNoURL,StatementSummaryURL,StatementStartDate,StatementEndDate,ApprovingPerson,"
-    "DateApproved,StatementIncludesOrgStructure,NoOrgStructureReason,StatementIncludesPolicies,NoPoliciesReason,"
-    "StatementIncludesRisksAssessment,NoRiskAssessmentReason,StatementIncludesDueDiligence,NoDueDiligenceReason,"
-    "StatementIncludesTraining,NoTrainingReason,StatementIncludesGoals,NoGoalsReason,OrganisationSectors,"
-    "OtherOrganisationSector,Turnover,YearsProducingStatements,Policies,OtherPolicies,NoPolicies,Training,"
-    "OtherTraining,NoTraining,WorkingConditionsEngagement,NoEngagement,SocialAudits,NoSocialAudits,"
-    "GrievanceMechanisms,NoGrievanceMechanisms,OtherMonitoring,NoRisks,"
-    + ",".join(
-        f"Risk{i},Risk{i}Area,Risk{i}SupplyChainTier,Risk{i}GroupAffected,Risk{i}OtherGroupAffected,"
-        f"Risk{i}Location,Risk{i}Mitigation"
-        for i in (1, 2, 3)
-    )
-    + ",ILOIndicatorsInStatement,NoILOIndicatorsInStatement,ILOIndicatorsActions,ILOIndicatorsNoActions,"
-    "DemonstrateProgress"
-).split(",")
-
-
-def _insert_after(columns: list[str], after: str, *new: str) -> list[str]:
-    i = columns.index(after) + 1
-    return columns[:i] + list(new) + columns[i:]
-
-
-# Later files: PDFURL and PDFDate (real) and three made-up columns, mid-row, as sample_corpus does.
-UK_76 = _insert_after(UK_71, "SectorType", "IsVoluntary")
-UK_76 = _insert_after(UK_76, "LastUpdated", "StatementVersion")
-UK_76 = _insert_after(UK_76, "StatementURL", "PDFURL", "PDFDate")
-UK_76 = _insert_after(UK_76, "DateApproved", "StatementPublishedDate")
+UK_71 = list(UK_COLUMNS)
 assert len(UK_71) == 71 and len(UK_76) == 76
-
-AU_COLUMNS = [
-    "IDX",
-    "PeriodStart",
-    "PeriodEnd",
-    "Type",
-    "HeadquarteredCountries",
-    "AnnualRevenue",
-    "ReportingEntities",
-    "IncludedEntities",
-    "ABN",
-    "ACN",
-    "ARBN",
-    "Link",
-    "IndustrySectors",
-    "RelatedStatements",
-]
 
 WATTLEBROOK = "WATTLEBROOK HOLDINGS LIMITED (12 345 678 901), WATTLEBROOK FARMS PTY LTD (23 456 789 012)"
 AREAS = (
@@ -78,35 +34,7 @@ AREAS = (
 
 
 def pdf(*lines: str) -> bytes:
-    """A minimal valid one-page PDF showing the given lines."""
-    text = (
-        "BT /F1 11 Tf 72 720 Td 14 TL "
-        + " ".join(
-            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*"
-            for line in lines
-        )
-        + " ET"
-    )
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(text) + text.encode("latin-1") + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return minimal_pdf(*lines)
 
 
 def uk_row(columns: list[str], **values: str) -> list[str]:
@@ -115,18 +43,7 @@ def uk_row(columns: list[str], **values: str) -> list[str]:
     return [values.get(name, "") for name in columns]
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool, raw_tail: str = "") -> None:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (buffer.getvalue() + raw_tail).encode("utf-8"))
-
-
-def write(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+write = write_file
 
 
 def flags(*values: str) -> dict[str, str]:
@@ -258,6 +175,16 @@ def uk_2024() -> None:
         uk_row(
             UK_76,
             **common,
+            OrganisationName="Teasel Packaging Limited",
+            CompanyNumber="SC123456",
+            StatementURL="https://www.teasel-packaging.example/about/modern-slavery/",
+            StatementSummaryURL=UK_SUMMARY.format("TsP24rS9", "2024"),
+            ApprovingPerson="Ruth Coll (Director)",
+            **flags("Yes", "Yes", "", "", "", ""),
+        ),
+        uk_row(
+            UK_76,
+            **common,
             OrganisationName="Vanished Trading Limited",
             StatementURL="https://www.vanished-trading.example/msa.pdf",
             StatementSummaryURL=UK_SUMMARY.format("VnT24pQ8", "2024"),
@@ -369,6 +296,22 @@ def sites() -> None:
         HERE / "sites/www.hawthorn-meats.example/msa.png",
         bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
         + bytes.fromhex("1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"),
+    )
+    # A landing page: site chrome, a sentence, and the link to the statement PDF.
+    write(
+        HERE / "sites/www.teasel-packaging.example/about/modern-slavery/index.html",
+        '<!DOCTYPE html>\n<html lang="en"><head><title>Modern slavery | Teasel Packaging</title></head>\n'
+        '<body><div class="cookie-banner"><p>We use cookies. <a href="/cookies.pdf">Cookie policy (PDF)</a>'
+        "</p></div>"
+        '<header><nav><a href="/">Home</a> <a href="/about/">About us</a></nav></header>\n'
+        "<main><h1>Modern slavery statement</h1><p>Teasel Packaging publishes a statement every year.</p>"
+        '<ul><li><a href="/documents/Modern-Slavery-Statement-2024.pdf">Our modern slavery statement 2024 '
+        '(PDF, 2 KB)</a></li><li><a href="/documents/price-list.pdf">Price list (PDF)</a></li></ul></main>\n'
+        '<footer><a href="/privacy/">Privacy</a></footer></body></html>\n',
+    )
+    write(
+        HERE / "sites/www.teasel-packaging.example/documents/Modern-Slavery-Statement-2024.pdf",
+        pdf("Teasel Packaging Limited: modern slavery statement 2024.", "We audited our board suppliers."),
     )
     write(HERE / "sites/www.merlin-software.example/robots.txt", "User-agent: *\nDisallow: /private/\n")
     write(HERE / "sites/www.merlin-software.example/private/msa-2024.pdf", pdf("Merlin Software statement."))
