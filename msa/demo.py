@@ -15,7 +15,15 @@ from msa.pipeline import run_pipeline
 from msa.serve import serve as run_serve
 
 # Politeness exists for real servers; the replica is ours and local.
-REPLICA_CRAWL_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ROBOTSTXT_OBEY": "True"}
+# Scrapy's own INFO log (and its stats dump) would bury the demo's stage lines; the crawler's
+# progress line and report still print.
+REPLICA_CRAWL_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": "False",
+    "DOWNLOAD_DELAY": "0",
+    "ROBOTSTXT_OBEY": "True",
+    "LOG_LEVEL": "WARNING",
+    "MSA_PROGRESS_SECONDS": "2",
+}
 # Fixed ports keep the stored URLs the same from one demo run to the next, so a re-run finds the
 # statements unchanged instead of moved.
 DEMO_PORT_BASE = 18730
