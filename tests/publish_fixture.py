@@ -514,7 +514,7 @@ def write_statement(db: sqlite_utils.Database, st: Statement) -> None:
 def build_fixture_db(path: Path) -> Path:
     """Write the fictional corpus to `path` and run the build stage; returns the path."""
     db = connect(path)
-    with db.conn:
+    with db.atomic():
         for st in statements():
             write_statement(db, st)
     run_build(db)

@@ -412,7 +412,7 @@ def test_a_killed_relabelling_resumes_and_refreshes_every_summary_it_touched(bas
     labelled_documents = db.execute("SELECT count(DISTINCT document_id) FROM sentences").fetchone()[0]
     # A new model version: every label is stale; the summaries that read labels carry a mark that
     # only recomputing them clears.
-    with db.conn:
+    with db.atomic():
         db.execute("UPDATE labels SET label_version = 'an-older-model'")
         db.execute("UPDATE statement_summaries SET n_impact = -1 WHERE document_id IS NOT NULL")
     db.conn.close()
