@@ -45,6 +45,22 @@ UK_76 = columns_after(UK_76, "StatementURL", "PDFURL", "PDFDate")
 UK_76 = columns_after(UK_76, "DateApproved", "StatementPublishedDate")
 
 
+def pdf_from_objects(objects: list[bytes], version: bytes = b"1.4") -> bytes:
+    """A valid PDF file around numbered object bodies (object 1 the catalog), with its xref table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-" + version + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 def minimal_pdf(*lines: str, padding: int = 0) -> bytes:
     """A small valid one-page PDF showing the given lines; `padding` bytes of comment make it bigger."""
     text = (
@@ -64,16 +80,7 @@ def minimal_pdf(*lines: str, padding: int = 0) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(pdf_from_objects(objects))
     for start in range(0, padding, 64):  # comment lines after %%EOF: readers ignore them
         out.write(b"%" + b"x" * min(63, padding - start - 1) + b"\n")
     return out.getvalue()

@@ -249,19 +249,7 @@ def summary_row(
     statement["document_id"] = primary[0] if primary else None
     statement["document_note"] = None if primary else document_note(db, statement)
     statement["doc_metadata"] = document_metadata(db, primary[0]) if primary else {}
-    row = summarise_statement(statement, sentences)
-    row.update(
-        {
-            "statement_id": statement_id,
-            "summary_version": SUMMARY_VERSION,
-            "document_id": statement["document_id"],
-            "summarised_at": utc_now(),
-        }
-    )
-    for key, value in list(row.items()):
-        if isinstance(value, (list, dict)):
-            row[key] = json.dumps(value, sort_keys=True)
-    return row
+    return {**summarise_statement(statement, sentences), "summarised_at": utc_now()}
 
 
 def refresh_summaries(db: sqlite_utils.Database, *, force: bool = False, show_progress: bool = True) -> int:

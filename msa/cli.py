@@ -48,13 +48,9 @@ def crawl_settings(
     years: str | None, limit: int | None, settings: tuple[str, ...] = ()
 ) -> dict[str, str | int]:
     """CLI options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
-    overrides: dict[str, str | int] = dict(s.split("=", 1) for s in settings)
-    parsed = parse_years(years)
-    if parsed:
-        overrides["MSA_YEARS"] = ",".join(str(y) for y in parsed)
-    if limit is not None:
-        overrides["MSA_LIMIT"] = limit
-    return overrides
+    from msa.pipeline import crawl_overrides
+
+    return crawl_overrides(parse_years(years), limit, dict(s.split("=", 1) for s in settings))
 
 
 @click.group()

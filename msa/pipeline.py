@@ -6,7 +6,6 @@ can also be run on its own and a re-run does only new work.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,18 +33,16 @@ def run_stages(
     yield run_build(db).line()
 
 
-def crawl_line(report: dict[str, Any]) -> str:
-    """The crawl report's counts on one line."""
-    keys = (
-        "statements_seen",
-        "statements_new",
-        "statements_changed",
-        "documents_fetched",
-        "documents_failed",
-    )
-    counts = ", ".join(f"{k.replace('_', ' ')} {report.get(k, 0)}" for k in keys)
-    reasons = report.get("failures_by_reason") or {}
-    return counts + (f"; failures: {json.dumps(reasons, sort_keys=True)}" if reasons else "")
+def crawl_overrides(
+    years: list[int] | None, limit: int | None, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Pipeline options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
+    overrides: dict[str, Any] = dict(settings or {})
+    if years:
+        overrides["MSA_YEARS"] = ",".join(str(y) for y in years)
+    if limit is not None:
+        overrides["MSA_LIMIT"] = limit
+    return overrides
 
 
 def run_pipeline(
@@ -60,13 +57,8 @@ def run_pipeline(
     show_progress: bool = True,
 ) -> Iterator[str]:
     """Crawl with the given spiders, then every later stage; yields progress lines."""
-    from crawler.run import crawl
+    from crawler.run import crawl, report_lines
 
-    overrides: dict[str, str | int] = dict(settings or {})
-    if years:
-        overrides["MSA_YEARS"] = ",".join(str(y) for y in years)
-    if limit is not None:
-        overrides["MSA_LIMIT"] = limit
-    report = crawl(spiders, data_dir=data_dir, settings_overrides=overrides)
-    yield "crawl: " + crawl_line(report)
+    report = crawl(spiders, data_dir=data_dir, settings_overrides=crawl_overrides(years, limit, settings))
+    yield "crawl: " + "; ".join(report_lines(report))
     yield from run_stages(data_dir, ocr=ocr, engine=engine, show_progress=show_progress)
