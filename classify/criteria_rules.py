@@ -38,10 +38,15 @@ _COMPANY = (
     r"|trust|group)\b"
 )
 _OWNED = (
-    r"\b(owned (and|or|and/or) controlled|controlled entities"
-    r"|entities (we|it|that we|that it) (own|owns|control)"
+    r"\b(owned (and|or|and/or) controlled|controlled (entities|affiliates|subsidiaries|companies)"
+    r"|entit(y|ies) (we|it|that we|that it|which we|which it) (own|owns|control)"
     r"|subsidiar(y|ies)|group (companies|entities)|related (bodies|entities)|wholly[- ]owned"
-    r"|each (entity|reporting entity))\b"
+    r"|each (entity|reporting entity)|entities covered by (this|the) (joint )?statement)\b"
+)
+# Legal-form suffixes that mark a sentence's words as an entity's name (AU, UK, EU, US forms).
+_LEGAL = (
+    r"\b(pty\.? ?(ltd|limited)|proprietary limited|limited|ltd|plc|llp|llc|inc\.?|incorporated"
+    r"|corporation|corp\.?|ag|se|s\.?a\.?|n\.?v\.?|b\.?v\.?|gmbh|pte\.? ltd|l\.?p\.?)\b"
 )
 _MS = (
     r"(modern slavery|slavery|forced labou?r|human trafficking|child labou?r|trafficking|servitude"
@@ -162,6 +167,71 @@ RULES: tuple[Rule, ...] = (
         0.4,
     ),
     _r("c1_reporting_entity", r"\b(abn|acn|arbn|company (number|no\.?)|registration number)\s*:?\s*\d", 0.6),
+    # Introductory sentences that present the statement's issuers by name (the definition's
+    # fallback when "reporting entity" is not written out).
+    _r(
+        "c1_reporting_entity",
+        r"\bthis (is|constitutes) (the|our|a)\b.{0,60}\bstatement\b.{0,40}\b(for|of|by|from|made by)\b",
+        0.6,
+    ),
+    _r("c1_reporting_entity", r"\bthis (\w+ ){0,4}statement (constitutes|is the)\b", 0.55),
+    _r(
+        "c1_reporting_entity",
+        r"\b(statement|report) (is|has been|was) (made |issued |given |submitted )?(from|by) (the board of )?"
+        r"(?!(the|our|its) (board|directors)\b)",
+        0.3,
+    ),
+    _r("c1_reporting_entity", rf"\b(statement|report) (is|has been|was) from\b.{{0,60}}{_LEGAL}", 0.6),
+    _r(
+        "c1_reporting_entity",
+        r"\b(has|have) (prepared|published|made|issued|submitted|produced|compiled) this (joint )?(\w+ ){0,3}"
+        r"(statement|report)\b",
+        0.55,
+    ),
+    _r("c1_reporting_entity", r"^\W*we (have|'ve) (prepared|published|made|issued|produced)\b", -0.3),
+    _r(
+        "c1_reporting_entity",
+        r"\b(submitting|submits|publishing|publishes|making|makes|issuing|issues) this (joint )?(\w+ ){0,3}"
+        r"statement on behalf of\b",
+        0.6,
+    ),
+    _r(
+        "c1_reporting_entity",
+        r"\b(statement|report) (\w+ )?(covers|applies to|is made on behalf of|includes)\b.{0,40}\b(following|"
+        r"entities|subsidiaries|companies)\b",
+        0.55,
+    ),
+    _r(
+        "c1_reporting_entity",
+        rf"\b(sets out|describes|outlines|details|summari[sz]es|reports on)\b.{{0,30}}\b(steps|actions|"
+        rf"activities|measures|efforts)\b.{{0,20}}\btaken by\b.{{0,60}}{_LEGAL}",
+        0.55,
+    ),
+    _r("c1_reporting_entity", r"\b(is|are) not (a |the )?reporting entit(y|ies)\b", 0.5),
+    _r(
+        "c1_reporting_entity",
+        r"\b(each|which is|which are|that is|that are|being|is|are) required to report\b",
+        0.5,
+    ),
+    _r(
+        "c1_reporting_entity",
+        r"\b(meets?|exceeds?|met|exceeded|above|below|not meet) the (\w+ ){0,2}(reporting|revenue) "
+        r"threshold\b",
+        0.5,
+    ),
+    _r("c1_reporting_entity", r"\b(australian|uk|canadian) reporting entit(y|ies)\b", 0.45),
+    # A list of entities in one line (a table row or a footnote): two names with legal suffixes.
+    _r(
+        "c1_reporting_entity",
+        r"\b(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)\b.{0,80}\b(pty\.? ?(ltd|limited)|ltd|"
+        r"limited|inc|plc)\b.{0,80}\b(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)\b",
+        0.45,
+    ),
+    # Approval and signature lines name the entity too, but answer other questions.
+    _r("c1_reporting_entity", r"\b(approved|signed)\b.{0,60}\b(board|directors?)\b", -0.35),
+    _r("c1_reporting_entity", r"…{3,}|\.{6,}|_{4,}", -0.35),
+    # Index lines of the mandatory criteria ("This section addresses the mandatory criterion of ...").
+    _r("c1_reporting_entity", r"\b(this section|mandatory criteri(on|a)|section 16\(1\))", -0.35),
     # C2 structure: legal form, group, employees, head office, subsidiaries, brands.
     _r(
         "c2_structure",
@@ -489,7 +559,31 @@ RULES: tuple[Rule, ...] = (
         r".{0,30}\b(entit\w*|subsidiar\w*|companies)\b",
         0.7,
     ),
+    # Engaging owned or controlled entities on the statement's subject (the definition's "other
+    # relevant information": informing them of policies and obligations, asking for feedback).
+    _r(
+        "c6_consultation",
+        rf"\b(engag\w*|(held|holds|hold) (regular )?(dialogue|discussions|meetings)|communicat\w*|liais\w*|"
+        rf"worked|works|working)\b.{{0,30}}\bwith\b.{{0,40}}{_OWNED}.{{0,100}}\b(modern slavery|risks?|"
+        rf"polic(y|ies)|obligations|requirements|statement|forced labou?r)\b",
+        0.55,
+    ),
+    _r(
+        "c6_consultation",
+        r"\b(worked|working|collaborated|liaised|engaged|cooperated|co-operated)\b.{0,60}"
+        r"\b(in|during|for|on) (the )?(preparation|preparing|development|drafting)\b.{0,30}"
+        r"\b(statement|report)\b",
+        0.55,
+    ),
+    _r("c6_consultation", r"\bcontribut\w* to\b.{0,40}\b(content of )?this (joint )?(\w+ )?statement\b", 0.5),
+    _r(
+        "c6_consultation",
+        r"\bconsultations?\b.{0,80}\b(between|among|across|with) (the |all |each |our )?"
+        r"(entities|entity|group entities|subsidiar\w*|businesses)",
+        0.55,
+    ),
     _r("c6_consultation", r"\bconsult\w*\b.{0,60}\breporting entities\b", -0.5),
+    _r("c6_consultation", r"\b(this section|mandatory criteri(on|a)|section 16\(1\))", -0.4),
     _r(
         "c6_consultation",
         r"\bconsult\w*\b.{0,60}\b(legal counsel|lawyers|advisers|advisors|consultants|ngos?)\b",

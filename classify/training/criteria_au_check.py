@@ -1,0 +1,79 @@
+"""C1 and C6 on real Australian statements: the developers' sentence labels, and how the model scores on them.
+
+Why: the shared labelled sets (UK, Canada) hold no positive C1 (reporting entity) or C6
+(consultation) sentence, so those two questions come from rules, and the rules need some check on
+the text they are meant for. ``bench/labels/au_c1_c6_labels.json`` holds labels that the developers
+gave, reading the AIMS definitions, to the sentences of the Australian and joint statements in
+``../shared/research/statement_docs``. It stores sentence positions and text hashes, never text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from classify.training.criteria_data import shared_dir
+
+LABELS_FILE = Path(__file__).resolve().parents[2] / "bench" / "labels" / "au_c1_c6_labels.json"
+STATEMENT_DOCS = Path("research/statement_docs")
+QUESTIONS = {"c1": "c1_reporting_entity", "c6": "c6_consultation"}
+
+
+def text_hash(text: str) -> str:
+    """The first 12 hex digits of the text's SHA-1: how the labels file names a sentence."""
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+@dataclass
+class LabelledDocument:
+    """One statement's extracted sentences with the developers' C1/C6 positives (positions)."""
+
+    name: str
+    split: str
+    sentences: list[str]
+    positives: dict[str, set[int]]
+    moved: list[int]  # labelled positions whose text hash no longer matches (the extractor changed)
+
+
+def load_documents(shared: str | Path | None = None) -> list[LabelledDocument]:
+    """Extract each labelled PDF with msa's extractor and attach its labels; [] when the PDFs are absent."""
+    from extract.document import extract_document
+
+    folder = shared_dir(shared) / STATEMENT_DOCS
+    spec = json.loads(LABELS_FILE.read_text())["documents"]
+    docs = []
+    for name, entry in spec.items():
+        path = folder / name
+        if not path.exists():
+            continue
+        sentences = [s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences]
+        positives, moved = {}, []
+        for key in QUESTIONS:
+            positives[key] = {item["idx"] for item in entry.get(key, [])}
+            moved += [
+                item["idx"]
+                for item in entry.get(key, [])
+                if item["idx"] >= len(sentences) or text_hash(sentences[item["idx"]]) != item["sha1"]
+            ]
+        docs.append(LabelledDocument(name, entry["split"], sentences, positives, moved))
+    return docs
+
+
+def prf(predicted: set[tuple[str, int]], gold: set[tuple[str, int]]) -> dict[str, float]:
+    """Precision, recall, F1 and counts of two sets of (document, position) pairs."""
+    tp = len(predicted & gold)
+    p = tp / len(predicted) if predicted else 0.0
+    r = tp / len(gold) if gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f1, "tp": tp, "fp": len(predicted) - tp, "fn": len(gold) - tp}
+
+
+def score(docs: list[LabelledDocument], predictions: dict[str, np.ndarray], key: str) -> dict[str, float]:
+    """Sentence-level scores of 0/1 ``predictions`` (per document, one column) against the labels."""
+    predicted = {(d.name, int(i)) for d in docs for i in np.flatnonzero(predictions[d.name])}
+    gold = {(d.name, i) for d in docs for i in d.positives[key]}
+    return prf(predicted, gold)
