@@ -123,6 +123,9 @@ RULES: tuple[Rule, ...] = (
     _r("approval", r"\b(statement|report)\b.{0,60}\bapproved\b", 0.35),
     _r("approval", r"\bapproved by\b.{0,40}\b(executive|leadership|committee|ceo|chief)\b", -0.3),
     _r("approval", r"\b(considered|put forward|presented|submitted|recommended) (by|to) the board\b", -0.5),
+    # The board approving something else (a strategy, regulations, a policy): a long sentence that
+    # never names the statement. Short lines ("Approved by the Board of Directors") stay in.
+    _r("approval", r"^(?!.*\b(statements?|reports?|document)\b)(?:\S+\s+){12}", -0.6),
     # Signature: a named responsible member with title, or explicit signing words.
     _r("signature", r"\b(signed|signature|signatory)\b", 0.55),
     # The definition's "s/" (written "/s/ Name"), signature IDs and electronic signatures.

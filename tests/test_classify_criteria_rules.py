@@ -58,6 +58,7 @@ def score(sentence: str, criterion: str) -> float:
         ),
         ("Tern Holdings does not own or control any other entities.", "c6_consultation"),
         ("Per: /s/ Mara Ellison", "signature"),
+        ("Approved by the Board of Directors", "approval"),
         ("DocuSign Envelope ID: 0000-1111", "signature"),
         (
             "Pandemic lockdowns raised the risk of forced labour for migrant workers in our farms.",
@@ -110,6 +111,11 @@ def test_rule_fires_on_a_relevant_sentence(sentence: str, criterion: str) -> Non
     ("sentence", "criterion"),
     [
         ("The statement was considered by the board at its March meeting.", "approval"),
+        (
+            "Under its charter the Board of Directors delegates the strategy as approved by the "
+            "Board of Directors to the chief executive officer.",
+            "approval",
+        ),
         ("This statement was prepared in consultation with all reporting entities.", "c6_consultation"),
         ("Remediation was not needed in this reporting period.", "c4_remediation"),
         ("We had a great year and look forward to the next one.", "c5_effectiveness"),
