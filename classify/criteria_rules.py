@@ -213,7 +213,7 @@ RULES: tuple[Rule, ...] = (
     _r("c1_reporting_entity", r"\b(is|are) not (a |the )?reporting entit(y|ies)\b", 0.5),
     _r(
         "c1_reporting_entity",
-        r"\b(each|which is|which are|that is|that are|being|is|are) required to report\b",
+        r"\b(each|which is|which are|that is|that are|being|is|are)( not)? required to report\b",
         0.5,
     ),
     _r(
@@ -579,6 +579,13 @@ RULES: tuple[Rule, ...] = (
         0.55,
     ),
     _r("c6_consultation", r"\bcontribut\w* to\b.{0,40}\b(content of )?this (joint )?(\w+ )?statement\b", 0.5),
+    # Owned entities giving feedback on the statement (the definition's "obtain feedback on the statement").
+    _r(
+        "c6_consultation",
+        rf"{_OWNED}.{{0,60}}\b(reviewed|commented on|provided (input|feedback) on|helped (to )?prepare|"
+        rf"(were|was) involved in)\b.{{0,40}}\b(statement|report)\b",
+        0.55,
+    ),
     _r(
         "c6_consultation",
         r"\bconsultations?\b.{0,80}\b(between|among|across|with) (the |all |each |our )?"

@@ -101,6 +101,8 @@ def score(sentence: str, criterion: str) -> float:
             "c6_consultation",
         ),
         ("Consultations took place by email between the entities' compliance leads.", "c6_consultation"),
+        ("Each subsidiary reviewed the statement before the board approved it.", "c6_consultation"),
+        ("Wombat Lane is not required to report under the Act.", "c1_reporting_entity"),
     ],
 )
 def test_rule_fires_on_a_relevant_sentence(sentence: str, criterion: str) -> None:
