@@ -138,6 +138,13 @@ RULES: tuple[Rule, ...] = (
         "signature", rf"^\W*((group|global|deputy|interim|acting|executive) )?{_TITLE}\b[^.;:]{{0,60}}$", 0.35
     ),
     _r("signature", r"\bon behalf of the board\b", 0.35),
+    # "This statement is signed by <name> in her role as Director": the definition's wording, in prose.
+    _r("signature", r"\b(this|the) (joint )?(\w+ )?(statement|report)\b.{0,30}\bsigned by\b", 0.7),
+    _r(
+        "signature",
+        r"\bsigned by\b.{0,60}\b(in (her|his|their) (role|capacity) as|as (a )?(director|chair))",
+        0.7,
+    ),
     # C1: the statement names who is reporting (the entity names, or "reporting entity" tied to a name).
     _r("c1_reporting_entity", r"\b(is|are|as) (the|a|one of the) (sole )?reporting entit(y|ies)\b", 0.7),
     _r("c1_reporting_entity", r"\b(each|together|collectively),? (a|the) reporting entit(y|ies)\b", 0.6),

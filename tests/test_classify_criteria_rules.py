@@ -59,6 +59,7 @@ def score(sentence: str, criterion: str) -> float:
         ("Tern Holdings does not own or control any other entities.", "c6_consultation"),
         ("Per: /s/ Mara Ellison", "signature"),
         ("Approved by the Board of Directors", "approval"),
+        ("This statement is signed by Mara Ellison in her role as Director of Tern Holdings.", "signature"),
         ("DocuSign Envelope ID: 0000-1111", "signature"),
         (
             "Pandemic lockdowns raised the risk of forced labour for migrant workers in our farms.",
