@@ -1,5 +1,7 @@
 """The criteria rules on fictional sentences written here (none comes from a real statement)."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -192,3 +194,24 @@ def test_c1_and_c6_rules_find_the_labelled_sentences_of_real_au_statements() -> 
         j = CRITERIA.index(name)
         found = au_score(docs, {d.name: rule_matrix(d.sentences)[:, j] >= 0.5 for d in docs}, key)
         assert found["precision"] >= 0.8 and found["recall"] >= 0.8, (name, found)
+
+
+@pytest.mark.skipif(
+    not (SHARED / STATEMENT_DOCS).exists(), reason="../shared/research/statement_docs is absent"
+)
+def test_evaluation_reports_c1_and_c6_on_the_au_labels() -> None:
+    """`msa evaluate criteria` cannot score C1/C6 in the CV, so it prints this check after the tables."""
+    from classify.training.criteria_eval import au_rule_check_text
+
+    text = au_rule_check_text()
+    rows = [line.split() for line in text.splitlines() if line.startswith(("c1_", "c6_"))]
+    assert {(r[0], r[1]) for r in rows} == {
+        (name, split) for name in QUESTIONS.values() for split in ("dev", "held_out")
+    }
+    assert all(0.0 <= float(v) <= 1.0 for r in rows for v in r[3:])
+
+
+def test_evaluation_check_is_empty_without_the_statements(tmp_path: Path) -> None:
+    from classify.training.criteria_eval import au_rule_check_text
+
+    assert au_rule_check_text(tmp_path) == ""

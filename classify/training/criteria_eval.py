@@ -111,4 +111,37 @@ def evaluate_criteria(shared: str | Path | None = None, cross: bool = True) -> s
 
     lines: list[str] = []
     run_evaluation(shared, cross=cross, log=lines.append)
+    au = au_rule_check_text(shared)
+    if au:
+        lines += ["", au]
+    return "\n".join(lines)
+
+
+def au_rule_check_text(shared: str | Path | None = None) -> str:
+    """C1 and C6 (rules only) on the developers' labels of real AU statements; "" when those are absent.
+
+    Why here: the grouped CV cannot score these two questions (no positive label in the shared
+    sets), so evaluation reports the one check there is (classify.training.criteria_au_check).
+    """
+    from classify.criteria import CriteriaClassifier
+    from classify.training.criteria_au_check import QUESTIONS, load_documents, score
+
+    docs = load_documents(shared)
+    if not docs:
+        return ""
+    clf = CriteriaClassifier.load()
+    predicted = {d.name: clf.predict(d.sentences) for d in docs}
+    lines = [
+        f"C1 and C6 (rules) on the developers' labels of {len(docs)} real AU or joint statements "
+        f"({sum(len(d.sentences) for d in docs)} sentences; bench/labels/au_c1_c6_labels.json):",
+        f"{'criterion':<22}{'split':<10}{'support':>8}{'P':>7}{'R':>7}{'F1':>7}",
+    ]
+    for key, name in QUESTIONS.items():
+        j = CRITERIA.index(name)
+        for split in ("dev", "held_out"):
+            part = [d for d in docs if d.split == split]
+            if part:
+                r = score(part, {d.name: predicted[d.name][:, j] for d in part}, key)
+                cells = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+                lines.append(f"{name:<22}{split:<10}{r['tp'] + r['fn']:>8}{cells}")
     return "\n".join(lines)
