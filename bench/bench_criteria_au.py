@@ -25,15 +25,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classify.criteria import CriteriaClassifier  # noqa: E402
 from classify.training.criteria_au_check import (  # noqa: E402
-    QUESTIONS,
     STATEMENT_DOCS,
     load_documents,
-    score,
+    scores_by_split,
+    statement_sentences,
 )
 from classify.training.criteria_data import shared_dir  # noqa: E402
 from db.schema import CRITERIA  # noqa: E402
 
-BASELINES = {"c1": re.compile(r"reporting entit", re.I), "c6": re.compile(r"consult", re.I)}
+BASELINES = {
+    "c1_reporting_entity": re.compile(r"reporting entit", re.I),
+    "c6_consultation": re.compile(r"consult", re.I),
+}
+
+
+def keyword_baseline(sentences: list[str]) -> np.ndarray:
+    """(n, 11) 0/1: C1 where a sentence says "reporting entit", C6 where it says "consult"."""
+    out = np.zeros((len(sentences), len(CRITERIA)), dtype=np.int8)
+    for name, pattern in BASELINES.items():
+        out[:, CRITERIA.index(name)] = [bool(pattern.search(s)) for s in sentences]
+    return out
 
 
 def main() -> int:
@@ -59,29 +70,21 @@ def main() -> int:
         f"{'question':<22}{'split':<10}{'model P':>8}{'R':>6}{'F1':>6}"
         f"{'   baseline P':>14}{'R':>6}{'F1':>6}  positives"
     )
-    for key, name in QUESTIONS.items():
-        j = CRITERIA.index(name)
-        for split in ("dev", "held_out", "all"):
-            part = [d for d in docs if split in ("all", d.split)]
-            if not part:
-                continue
-            model = score(part, {d.name: predicted[d.name][:, j] for d in part}, key)
-            base = score(
-                part,
-                {d.name: np.array([bool(BASELINES[key].search(s)) for s in d.sentences]) for d in part},
-                key,
-            )
-            print(
-                f"{name:<22}{split:<10}{model['precision']:>8.2f}{model['recall']:>6.2f}{model['f1']:>6.2f}"
-                f"{base['precision']:>14.2f}{base['recall']:>6.2f}{base['f1']:>6.2f}"
-                f"  {model['tp'] + model['fn']}"
-            )
-    folder = shared_dir(args.shared) / STATEMENT_DOCS
-    from extract.document import extract_document
-
+    splits = ("dev", "held_out", "all")
+    baseline = scores_by_split(docs, {d.name: keyword_baseline(d.sentences) for d in docs}, splits)
+    for (name, split, model), (_, _, base) in zip(
+        scores_by_split(docs, predicted, splits), baseline, strict=True
+    ):
+        print(
+            f"{name:<22}{split:<10}{model['precision']:>8.2f}{model['recall']:>6.2f}{model['f1']:>6.2f}"
+            f"{base['precision']:>14.2f}{base['recall']:>6.2f}{base['f1']:>6.2f}"
+            f"  {model['tp'] + model['fn']}"
+        )
+    # Every AU or joint statement, labelled or not (the labelled ones are not extracted twice).
+    extracted = {d.name: d.sentences for d in docs}
     fired = []
-    for path in sorted(folder.glob("*AU*.pdf")):
-        sentences = [s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences]
+    for path in sorted((shared_dir(args.shared) / STATEMENT_DOCS).glob("*AU*.pdf")):
+        sentences = extracted.get(path.name) or statement_sentences(path)
         if sentences:
             fired.append(clf.predict(sentences).any(axis=0))
     if fired:

@@ -43,6 +43,7 @@ _OWNED = (
     r"|subsidiar(y|ies)|group (companies|entities)|related (bodies|entities)|wholly[- ]owned"
     r"|each (entity|reporting entity)|entities covered by (this|the) (joint )?statement)\b"
 )
+_SUFFIX = r"(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)"  # the commonest legal-form suffixes
 # Legal-form suffixes that mark a sentence's words as an entity's name (AU, UK, EU, US forms).
 _LEGAL = (
     r"\b(pty\.? ?(ltd|limited)|proprietary limited|limited|ltd|plc|llp|llc|inc\.?|incorporated"
@@ -233,8 +234,7 @@ RULES: tuple[Rule, ...] = (
     # A list of entities in one line (a table row or a footnote): two names with legal suffixes.
     _r(
         "c1_reporting_entity",
-        r"\b(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)\b.{0,80}\b(pty\.? ?(ltd|limited)|ltd|"
-        r"limited|inc|plc)\b.{0,80}\b(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)\b",
+        rf"\b{_SUFFIX}\b.{{0,80}}\b{_SUFFIX}\b.{{0,80}}\b{_SUFFIX}\b",
         0.45,
     ),
     # Approval and signature lines name the entity too, but answer other questions.

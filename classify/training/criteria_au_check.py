@@ -39,10 +39,15 @@ class LabelledDocument:
     moved: list[int]  # labelled positions whose text hash no longer matches (the extractor changed)
 
 
-def load_documents(shared: str | Path | None = None) -> list[LabelledDocument]:
-    """Extract each labelled PDF with msa's extractor and attach its labels; [] when the PDFs are absent."""
+def statement_sentences(path: Path) -> list[str]:
+    """One statement PDF's sentences as msa's extractor gives them (the positions the labels use)."""
     from extract.document import extract_document
 
+    return [s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences]
+
+
+def load_documents(shared: str | Path | None = None) -> list[LabelledDocument]:
+    """Extract each labelled PDF with msa's extractor and attach its labels; [] when the PDFs are absent."""
     folder = shared_dir(shared) / STATEMENT_DOCS
     spec = json.loads(LABELS_FILE.read_text())["documents"]
     docs = []
@@ -50,7 +55,7 @@ def load_documents(shared: str | Path | None = None) -> list[LabelledDocument]:
         path = folder / name
         if not path.exists():
             continue
-        sentences = [s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences]
+        sentences = statement_sentences(path)
         positives, moved = {}, []
         for key in QUESTIONS:
             positives[key] = {item["idx"] for item in entry.get(key, [])}
@@ -63,17 +68,40 @@ def load_documents(shared: str | Path | None = None) -> list[LabelledDocument]:
     return docs
 
 
-def prf(predicted: set[tuple[str, int]], gold: set[tuple[str, int]]) -> dict[str, float]:
-    """Precision, recall, F1 and counts of two sets of (document, position) pairs."""
-    tp = len(predicted & gold)
-    p = tp / len(predicted) if predicted else 0.0
-    r = tp / len(gold) if gold else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f1, "tp": tp, "fp": len(predicted) - tp, "fn": len(gold) - tp}
-
-
 def score(docs: list[LabelledDocument], predictions: dict[str, np.ndarray], key: str) -> dict[str, float]:
-    """Sentence-level scores of 0/1 ``predictions`` (per document, one column) against the labels."""
-    predicted = {(d.name, int(i)) for d in docs for i in np.flatnonzero(predictions[d.name])}
-    gold = {(d.name, i) for d in docs for i in d.positives[key]}
-    return prf(predicted, gold)
+    """Sentence-level precision, recall, F1 and counts of 0/1 ``predictions`` (per document) vs the labels."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    pred = np.concatenate([np.asarray(predictions[d.name], dtype=bool) for d in docs])
+    gold = np.concatenate([np.isin(np.arange(len(d.sentences)), list(d.positives[key])) for d in docs])
+    p, r, f1, _ = precision_recall_fscore_support(gold, pred, average="binary", zero_division=0)
+    tp = int((pred & gold).sum())
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f1,
+        "tp": tp,
+        "fp": int(pred.sum()) - tp,
+        "fn": int(gold.sum()) - tp,
+    }
+
+
+def scores_by_split(
+    docs: list[LabelledDocument],
+    predicted: dict[str, np.ndarray],
+    splits: tuple[str, ...] = ("dev", "held_out"),
+) -> list[tuple[str, str, dict[str, float]]]:
+    """(criterion, split, scores) for C1 and C6, from the classifier's (n, 11) 0/1 ``predicted`` per document.
+
+    The split "all" pools every document.
+    """
+    from db.schema import CRITERIA
+
+    rows = []
+    for key, name in QUESTIONS.items():
+        j = CRITERIA.index(name)
+        for split in splits:
+            part = [d for d in docs if split in ("all", d.split)]
+            if part:
+                rows.append((name, split, score(part, {d.name: predicted[d.name][:, j] for d in part}, key)))
+    return rows

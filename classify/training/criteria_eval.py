@@ -124,7 +124,7 @@ def au_rule_check_text(shared: str | Path | None = None) -> str:
     sets), so evaluation reports the one check there is (classify.training.criteria_au_check).
     """
     from classify.criteria import CriteriaClassifier
-    from classify.training.criteria_au_check import QUESTIONS, load_documents, score
+    from classify.training.criteria_au_check import load_documents, scores_by_split
 
     docs = load_documents(shared)
     if not docs:
@@ -136,12 +136,7 @@ def au_rule_check_text(shared: str | Path | None = None) -> str:
         f"({sum(len(d.sentences) for d in docs)} sentences; bench/labels/au_c1_c6_labels.json):",
         f"{'criterion':<22}{'split':<10}{'support':>8}{'P':>7}{'R':>7}{'F1':>7}",
     ]
-    for key, name in QUESTIONS.items():
-        j = CRITERIA.index(name)
-        for split in ("dev", "held_out"):
-            part = [d for d in docs if d.split == split]
-            if part:
-                r = score(part, {d.name: predicted[d.name][:, j] for d in part}, key)
-                cells = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
-                lines.append(f"{name:<22}{split:<10}{r['tp'] + r['fn']:>8}{cells}")
+    for name, split, r in scores_by_split(docs, predicted):
+        cells = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
+        lines.append(f"{name:<22}{split:<10}{r['tp'] + r['fn']:>8}{cells}")
     return "\n".join(lines)
