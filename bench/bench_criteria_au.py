@@ -1,10 +1,11 @@
-"""C1 (reporting entity) and C6 (consultation) on real Australian statements, against keyword baselines.
+"""Four AIMS questions on real Australian statements (C1, C6, approval, signature), against keyword baselines.
 
 The labelled UK and Canadian sets have no positive C1 or C6 sentence, so these two questions
-come from rules. This prints, on the developers' labels of real AU and joint statements
-(bench/labels/au_c1_c6_labels.json; dev and held-out documents apart), the committed classifier's
-sentence-level precision, recall and F1 beside the obvious baseline (any sentence that says
-"reporting entity" / "consult"), and, over every AU or joint statement in
+come from rules; approval and signature are learnt from UK/CA layouts. This prints, on the
+developers' labels of real AU and joint statements (bench/labels/au_sentence_labels.json; dev and
+held-out documents apart), the committed classifier's sentence-level precision, recall and F1
+beside the obvious baseline (any sentence that says "reporting entity" / "consult" / "approv" /
+"signed" or "signature"), and, over every AU or joint statement in
 ../shared/research/statement_docs, the share of statements in which each of the 11 questions
 fires at least once (every AU statement has to address all of them, so this is a recall proxy).
 
@@ -34,13 +35,15 @@ from classify.training.criteria_data import shared_dir  # noqa: E402
 from db.schema import CRITERIA  # noqa: E402
 
 BASELINES = {
+    "approval": re.compile(r"approv", re.I),
+    "signature": re.compile(r"\bsign(ed|ature)\b", re.I),
     "c1_reporting_entity": re.compile(r"reporting entit", re.I),
     "c6_consultation": re.compile(r"consult", re.I),
 }
 
 
 def keyword_baseline(sentences: list[str]) -> np.ndarray:
-    """(n, 11) 0/1: C1 where a sentence says "reporting entit", C6 where it says "consult"."""
+    """(n, 11) 0/1: each labelled question where a sentence holds its keyword (``BASELINES``)."""
     out = np.zeros((len(sentences), len(CRITERIA)), dtype=np.int8)
     for name, pattern in BASELINES.items():
         out[:, CRITERIA.index(name)] = [bool(pattern.search(s)) for s in sentences]

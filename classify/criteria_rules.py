@@ -31,7 +31,9 @@ _BODY = (
 _TITLE = (
     r"(chief executive( officer)?|ceo|managing director|executive director|non-executive director"
     r"|director|chair(man|woman|person)?|president|company secretary|chief financial officer|cfo"
-    r"|chief operating officer|coo|general manager|founder|owner|partner|trustee|principal)"
+    r"|chief operating officer|coo|(senior |executive )?vice[- ]president"
+    r"|general manager|country manager|(company )?secretary|member of the board"
+    r"|founder|owner|partner|trustee|principal)"
 )
 _COMPANY = (
     r"\b(pty\.? ?ltd|proprietary limited|limited|ltd|plc|llp|inc\.?|incorporated|corporation|corp\.?"
@@ -124,6 +126,8 @@ RULES: tuple[Rule, ...] = (
     _r("approval", r"\b(statement|report)\b.{0,60}\bapproved\b", 0.35),
     _r("approval", r"\bapproved by\b.{0,40}\b(executive|leadership|committee|ceo|chief)\b", -0.3),
     _r("approval", r"\b(considered|put forward|presented|submitted|recommended) (by|to) the board\b", -0.5),
+    # A committee of the board approving is a delegation, which the definition rules out.
+    _r("approval", r"^\W*(the )?([\w&'’-]+ ){0,6}committee of the board\b.{0,120}\bapproved\b", -0.5),
     # The board approving something else (a strategy, regulations, a policy): a long sentence that
     # never names the statement. Short lines ("Approved by the Board of Directors") stay in.
     _r("approval", r"^(?!.*\b(statements?|reports?|document)\b)(?:\S+\s+){12}", -0.6),
@@ -131,7 +135,12 @@ RULES: tuple[Rule, ...] = (
     _r("signature", r"\b(signed|signature|signatory)\b", 0.55),
     # The definition's "s/" (written "/s/ Name"), signature IDs and electronic signatures.
     _r("signature", r"(?<![\w/])/?s/(?!\w)|\b(docusign|e-?signed|electronically signed|signature id)\b", 0.6),
-    _r("signature", rf"^\W*([A-Z][a-z'’-]+\s){{1,3}}[A-Z][a-z'’-]+[\s,–-]+.{{0,30}}\b{_TITLE}\b", 0.5),
+    # A capitalised name (case-sensitive: the rules are compiled ignoring case), then a title.
+    _r(
+        "signature",
+        rf"^\W*(?-i:([A-Z][A-Za-z'’.-]+\s){{1,3}}[A-Z][A-Za-z'’-]+)[\s,–-]+.{{0,30}}\b{_TITLE}\b",
+        0.5,
+    ),
     _r("signature", r"^\W*(name|title|position|date)\s*:", 0.45),
     _r("signature", rf"^\W*{_TITLE}\W*$", 0.5),
     # A title line of a signature block: the title, then at most the entity's name.
@@ -139,6 +148,15 @@ RULES: tuple[Rule, ...] = (
         "signature", rf"^\W*((group|global|deputy|interim|acting|executive) )?{_TITLE}\b[^.;:]{{0,60}}$", 0.35
     ),
     _r("signature", r"\bon behalf of the board\b", 0.35),
+    # Who signed, in prose: "It has been signed by the CEO of X, who is a member of the Board".
+    _r(
+        "signature",
+        rf"\b(has been|have been|was|is|were|are) signed by (the|its|our|each|one) "
+        rf"([\w-]+ ){{0,2}}{_TITLE}\b",
+        0.7,
+    ),
+    # Who signs, in prose: "delegated to the Secretary to sign it on behalf of the Board".
+    _r("signature", rf"\b{_TITLE}\b.{{0,20}}\bto sign (it|this|the)\b", 0.6),
     # "This statement is signed by <name> in her role as Director": the definition's wording, in prose.
     _r("signature", r"\b(this|the) (joint )?(\w+ )?(statement|report)\b.{0,30}\bsigned by\b", 0.7),
     _r(
@@ -640,7 +658,8 @@ def rule_scores(sentence: str) -> np.ndarray:
     return scores
 
 
-_NAME_LINE = re.compile(r"^\W*([A-Z][a-z'’-]+\.?\s+){1,3}[A-Z][a-z'’-]+\W*$")
+# A bare personal name: two to four capitalised words, middle initials allowed ("Katherine R. Kelly").
+_NAME_LINE = re.compile(r"^\W*([A-Z]([a-z'’-]+\.?|\.)\s+){1,3}[A-Z][a-z'’-]+\W*$")
 _TITLE_LINE = re.compile(rf"^\W*((group|global|deputy|interim|acting|executive) )?{_TITLE}\b", _I)
 SIGNATURE_BLOCK = 0.5  # a name line next to a title line: the definition's name and title, split in two
 

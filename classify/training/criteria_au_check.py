@@ -1,10 +1,12 @@
-"""C1 and C6 on real Australian statements: the developers' sentence labels, and how the model scores on them.
+"""Four AIMS questions on real Australian statements: the developers' sentence labels, and model scores.
 
 Why: the shared labelled sets (UK, Canada) hold no positive C1 (reporting entity) or C6
 (consultation) sentence, so those two questions come from rules, and the rules need some check on
-the text they are meant for. ``bench/labels/au_c1_c6_labels.json`` holds labels that the developers
-gave, reading the AIMS definitions, to the sentences of the Australian and joint statements in
-``../shared/research/statement_docs``. It stores sentence positions and text hashes, never text.
+the text they are meant for; approval and signature are learnt from UK/CA layouts, and Australian
+statements word them after their own Act. ``bench/labels/au_sentence_labels.json`` holds labels
+that the developers gave, reading the AIMS definitions, to the sentences of the Australian and
+joint statements in ``../shared/research/statement_docs``. It stores sentence positions and text
+hashes, never text.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ import numpy as np
 
 from classify.training.criteria_data import shared_dir
 
-LABELS_FILE = Path(__file__).resolve().parents[2] / "bench" / "labels" / "au_c1_c6_labels.json"
+LABELS_FILE = Path(__file__).resolve().parents[2] / "bench" / "labels" / "au_sentence_labels.json"
 STATEMENT_DOCS = Path("research/statement_docs")
-QUESTIONS = {"c1": "c1_reporting_entity", "c6": "c6_consultation"}
+QUESTIONS = {
+    "approval": "approval",
+    "signature": "signature",
+    "c1": "c1_reporting_entity",
+    "c6": "c6_consultation",
+}
 
 
 def text_hash(text: str) -> str:
@@ -30,7 +37,7 @@ def text_hash(text: str) -> str:
 
 @dataclass
 class LabelledDocument:
-    """One statement's extracted sentences with the developers' C1/C6 positives (positions)."""
+    """One statement's extracted sentences with the developers' positives per question (positions)."""
 
     name: str
     split: str
@@ -91,7 +98,7 @@ def scores_by_split(
     predicted: dict[str, np.ndarray],
     splits: tuple[str, ...] = ("dev", "held_out"),
 ) -> list[tuple[str, str, dict[str, float]]]:
-    """(criterion, split, scores) for C1 and C6, from the classifier's (n, 11) 0/1 ``predicted`` per document.
+    """(criterion, split, scores) per labelled question, from (n, 11) 0/1 ``predicted`` per document.
 
     The split "all" pools every document.
     """

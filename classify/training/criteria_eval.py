@@ -111,17 +111,18 @@ def evaluate_criteria(shared: str | Path | None = None, cross: bool = True) -> s
 
     lines: list[str] = []
     run_evaluation(shared, cross=cross, log=lines.append)
-    au = au_rule_check_text(shared)
+    au = au_check_text(shared)
     if au:
         lines += ["", au]
     return "\n".join(lines)
 
 
-def au_rule_check_text(shared: str | Path | None = None) -> str:
-    """C1 and C6 (rules only) on the developers' labels of real AU statements; "" when those are absent.
+def au_check_text(shared: str | Path | None = None) -> str:
+    """Approval, signature, C1 and C6 on the developers' labels of real AU statements; "" when absent.
 
-    Why here: the grouped CV cannot score these two questions (no positive label in the shared
-    sets), so evaluation reports the one check there is (classify.training.criteria_au_check).
+    Why here: the grouped CV cannot score C1 and C6 (no positive label in the shared sets) and scores
+    approval and signature only on UK/CA layouts, so evaluation reports the one check on Australian
+    text there is (classify.training.criteria_au_check).
     """
     from classify.criteria import CriteriaClassifier
     from classify.training.criteria_au_check import load_documents, scores_by_split
@@ -132,8 +133,9 @@ def au_rule_check_text(shared: str | Path | None = None) -> str:
     clf = CriteriaClassifier.load()
     predicted = {d.name: clf.predict(d.sentences) for d in docs}
     lines = [
-        f"C1 and C6 (rules) on the developers' labels of {len(docs)} real AU or joint statements "
-        f"({sum(len(d.sentences) for d in docs)} sentences; bench/labels/au_c1_c6_labels.json):",
+        f"Approval, signature, C1 and C6 (the last two from the rules) on the developers' labels of "
+        f"{len(docs)} real AU or joint statements "
+        f"({sum(len(d.sentences) for d in docs)} sentences; bench/labels/au_sentence_labels.json):",
         f"{'criterion':<22}{'split':<10}{'support':>8}{'P':>7}{'R':>7}{'F1':>7}",
     ]
     for name, split, r in scores_by_split(docs, predicted):
