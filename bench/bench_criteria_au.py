@@ -28,8 +28,11 @@ from classify.criteria import CriteriaClassifier  # noqa: E402
 from classify.training.criteria_au_check import (  # noqa: E402
     STATEMENT_DOCS,
     load_documents,
+    load_two_pass_documents,
     scores_by_split,
     statement_sentences,
+    two_pass_scores,
+    two_pass_text,
 )
 from classify.training.criteria_data import shared_dir  # noqa: E402
 from db.schema import CRITERIA  # noqa: E402
@@ -85,6 +88,19 @@ def main() -> int:
         )
     # Every AU or joint statement, labelled or not (the labelled ones are not extracted twice).
     extracted = {d.name: d.sentences for d in docs}
+    two_pass = load_two_pass_documents(args.shared, extracted)
+    if two_pass:
+        for d in two_pass:
+            predicted.setdefault(d.name, clf.predict(d.sentences))
+        n_two = sum(len(d.sentences) for d in two_pass)
+        print(
+            f"\nC2-C5 on {len(two_pass)} AU statements ({n_two} sentences), two annotation passes "
+            "blind to each other and the model (F1; A vs B = agreement):"
+        )
+        print("\n".join(two_pass_text(two_pass_scores(two_pass, predicted))))
+        rules = CriteriaClassifier.rules_only()
+        base = two_pass_scores(two_pass, {d.name: rules.predict(d.sentences) for d in two_pass})
+        print("baseline: " + two_pass_text(base)[-1].replace("macro (7)", "rules alone, macro (7)"))
     fired = []
     for path in sorted((shared_dir(args.shared) / STATEMENT_DOCS).glob("*AU*.pdf")):
         sentences = extracted.get(path.name) or statement_sentences(path)

@@ -118,14 +118,20 @@ def evaluate_criteria(shared: str | Path | None = None, cross: bool = True) -> s
 
 
 def au_check_text(shared: str | Path | None = None) -> str:
-    """Approval, signature, C1 and C6 on the developers' labels of real AU statements; "" when absent.
+    """The checks on real AU statements (four questions, then C2-C5 in two passes); "" when absent.
 
     Why here: the grouped CV cannot score C1 and C6 (no positive label in the shared sets) and scores
     approval and signature only on UK/CA layouts, so evaluation reports the one check on Australian
     text there is (classify.training.criteria_au_check).
     """
     from classify.criteria import CriteriaClassifier
-    from classify.training.criteria_au_check import load_documents, scores_by_split
+    from classify.training.criteria_au_check import (
+        load_documents,
+        load_two_pass_documents,
+        scores_by_split,
+        two_pass_scores,
+        two_pass_text,
+    )
 
     docs = load_documents(shared)
     if not docs:
@@ -141,4 +147,14 @@ def au_check_text(shared: str | Path | None = None) -> str:
     for name, split, r in scores_by_split(docs, predicted):
         cells = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
         lines.append(f"{name:<22}{split:<10}{r['tp'] + r['fn']:>8}{cells}")
+    two_pass = load_two_pass_documents(shared, {d.name: d.sentences for d in docs})
+    if two_pass:
+        for d in two_pass:
+            predicted.setdefault(d.name, clf.predict(d.sentences))
+        lines += [
+            "",
+            f"C2-C5 on {len(two_pass)} real AU statements, two annotation passes blind to each other and "
+            "the model (F1; A vs B = their agreement; bench/labels/au_c2_c5_two_pass.json):",
+            *two_pass_text(two_pass_scores(two_pass, predicted)),
+        ]
     return "\n".join(lines)
