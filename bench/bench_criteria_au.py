@@ -15,6 +15,7 @@ fires at least once (every AU statement has to address all of them, so this is a
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
@@ -24,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from classify.criteria import CriteriaClassifier  # noqa: E402
+from classify.criteria import MODEL_DIR, CriteriaClassifier  # noqa: E402
 from classify.training.criteria_au_check import (  # noqa: E402
     STATEMENT_DOCS,
     load_documents,
@@ -35,6 +36,7 @@ from classify.training.criteria_au_check import (  # noqa: E402
     two_pass_text,
 )
 from classify.training.criteria_data import shared_dir  # noqa: E402
+from classify.training.criteria_eval import au_out_of_sample_lines  # noqa: E402
 from db.schema import CRITERIA  # noqa: E402
 
 BASELINES = {
@@ -95,12 +97,15 @@ def main() -> int:
         n_two = sum(len(d.sentences) for d in two_pass)
         print(
             f"\nC2-C5 on {len(two_pass)} AU statements ({n_two} sentences), two annotation passes "
-            "blind to each other and the model (F1; A vs B = agreement):"
+            "(F1; A vs B = agreement). In sample: the model trains on these statements:"
         )
         print("\n".join(two_pass_text(two_pass_scores(two_pass, predicted))))
         rules = CriteriaClassifier.rules_only()
         base = two_pass_scores(two_pass, {d.name: rules.predict(d.sentences) for d in two_pass})
         print("baseline: " + two_pass_text(base)[-1].replace("macro (7)", "rules alone, macro (7)"))
+        report = MODEL_DIR / "cv_report.json"
+        if report.exists():
+            print("\n" + "\n".join(au_out_of_sample_lines(json.loads(report.read_text()))))
     fired = []
     for path in sorted((shared_dir(args.shared) / STATEMENT_DOCS).glob("*AU*.pdf")):
         sentences = extracted.get(path.name) or statement_sentences(path)

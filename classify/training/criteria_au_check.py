@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from classify.training.criteria_data import shared_dir
 from db.schema import CRITERIA
@@ -201,3 +202,49 @@ def scores_by_split(
             if part:
                 rows.append((name, split, score(part, {d.name: predicted[d.name][:, j] for d in part}, key)))
     return rows
+
+
+def company(name: str) -> str:
+    """The company a statement file belongs to ("AU_american-express-australia_2022.pdf" -> "american").
+
+    Why: statements of one company across years share most of their text, so cross-validation
+    keeps them in one fold.
+    """
+    return name.split("_")[1].split("-")[0].lower()
+
+
+def au_training_set(shared: str | Path | None = None) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """The two-pass AU statements as training rows: (frame, targets, mask); None when the PDFs are absent.
+
+    C2-C5 targets are the sentences both passes call yes; where the passes disagree the slot is
+    masked out of training and scoring. Approval, signature, C1 and C6 stay masked: C1 and C6 are
+    rules only (as for the UK and Canadian sets), and approval and signature keep the developers'
+    labels of these statements (``LABELS_FILE``) as a check the model never trains on. ``frame``
+    has the columns of ``LabelledSet.frame`` plus ``group`` (``au-<company>``).
+    """
+    two_pass = load_two_pass_documents(shared)
+    if not two_pass:
+        return None
+    frames, targets, masks = [], [], []
+    for d in two_pass:
+        n = len(d.sentences)
+        y = np.zeros((n, len(CRITERIA)), dtype=np.int8)
+        m = np.zeros((n, len(CRITERIA)), dtype=bool)
+        for q in TWO_PASS_QUESTIONS:
+            j = CRITERIA.index(q)
+            a, b = d.gold("A", q), d.gold("B", q)
+            y[:, j], m[:, j] = a & b, a == b
+        stem = d.name.rsplit(".", 1)[0]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "statement_id": f"au-{stem}",
+                    "sentence": d.sentences,
+                    "source": "au",
+                    "group": f"au-{company(d.name)}",
+                }
+            )
+        )
+        targets.append(y)
+        masks.append(m)
+    return pd.concat(frames, ignore_index=True), np.concatenate(targets), np.concatenate(masks)

@@ -32,7 +32,7 @@ UNLABELLED_SLOTS: tuple[str, ...] = ("c1_reporting_entity", "c6_consultation")
 class LabelledSet:
     """Sentences of many statements, in order, with 0/1 targets and a mask of the slots that were labelled."""
 
-    frame: pd.DataFrame  # statement_id, sentence_idx, sentence, source ("uk" | "ca")
+    frame: pd.DataFrame  # statement_id, sentence_idx, sentence, source ("uk" | "ca" | "au"), group
     targets: np.ndarray  # (n, 11) int8
     mask: np.ndarray  # (n, 11) bool: True where the slot was annotated
 
@@ -78,19 +78,36 @@ def _load_ca(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = ("uk", "ca")) -> LabelledSet:
-    """The labelled UK and/or Canadian sentences, grouped by statement in document order."""
+    """The labelled sentences of ``sources``, grouped by statement in document order.
+
+    "uk" and "ca" are the expert AIMS sets; "au" the developers' two-pass labels of real Australian
+    statements (classify.training.criteria_au_check), skipped when their PDFs are absent. The
+    frame's ``group`` column is what cross-validation keeps together: the statement, or for "au"
+    the company (its statements of several years share most of their text).
+    """
     folder = shared_dir(shared) / EVIDENCE_DIR
     loaders = {"uk": _load_uk, "ca": _load_ca}
-    frames, targets = [], []
+    frames, targets, masks = [], [], []
     for name in sources:
-        f, t = loaders[name](folder)
+        if name == "au":
+            from classify.training.criteria_au_check import au_training_set
+
+            au = au_training_set(shared)
+            if au is None:
+                continue
+            f, t, m = au
+        else:
+            f, t = loaders[name](folder)
+            f["group"] = f["statement_id"]
+            m = np.ones_like(t, dtype=bool)
         frames.append(f)
         targets.append(t)
+        masks.append(m)
     frame = pd.concat(frames, ignore_index=True)
     frame["sentence_idx"] = frame.groupby("statement_id").cumcount()
-    frame = frame[["statement_id", "sentence_idx", "sentence", "source"]]
+    frame = frame[["statement_id", "sentence_idx", "sentence", "source", "group"]]
     y = np.concatenate(targets)
-    mask = np.ones_like(y, dtype=bool)
+    mask = np.concatenate(masks)
     for name in UNLABELLED_SLOTS:
         mask[:, CRITERIA.index(name)] = False
     return LabelledSet(frame=frame, targets=y, mask=mask)
