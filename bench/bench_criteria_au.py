@@ -29,14 +29,12 @@ from classify.criteria import MODEL_DIR, CriteriaClassifier  # noqa: E402
 from classify.training.criteria_au_check import (  # noqa: E402
     STATEMENT_DOCS,
     load_documents,
-    load_two_pass_documents,
     scores_by_split,
     statement_sentences,
-    two_pass_scores,
-    two_pass_text,
 )
 from classify.training.criteria_data import shared_dir  # noqa: E402
 from classify.training.criteria_eval import au_out_of_sample_lines  # noqa: E402
+from classify.training.criteria_two_pass import load_au, two_pass_scores, two_pass_text  # noqa: E402
 from db.schema import CRITERIA  # noqa: E402
 
 BASELINES = {
@@ -90,7 +88,7 @@ def main() -> int:
         )
     # Every AU or joint statement, labelled or not (the labelled ones are not extracted twice).
     extracted = {d.name: d.sentences for d in docs}
-    two_pass = load_two_pass_documents(args.shared, extracted)
+    two_pass = load_au(args.shared, extracted)
     if two_pass:
         for d in two_pass:
             predicted.setdefault(d.name, clf.predict(d.sentences))

@@ -6,15 +6,7 @@ import numpy as np
 import pytest
 
 from classify.criteria_rules import literal_gate, rule_matrix, rule_scores, signature_blocks
-from classify.training.criteria_au_check import (
-    QUESTIONS,
-    STATEMENT_DOCS,
-    TWO_PASS_QUESTIONS,
-    TwoPassDocument,
-    load_documents,
-    load_two_pass_documents,
-    two_pass_scores,
-)
+from classify.training.criteria_au_check import QUESTIONS, STATEMENT_DOCS, load_documents
 from classify.training.criteria_au_check import score as au_score
 from classify.training.criteria_data import SHARED_DIR
 from db.schema import CRITERIA
@@ -254,61 +246,6 @@ def test_evaluation_reports_the_au_labels() -> None:
         (name, split) for name in QUESTIONS.values() for split in ("dev", "held_out")
     }
     assert all(0.0 <= float(v) <= 1.0 for r in rows for v in r[3:])
-
-
-def test_two_pass_gold_takes_one_pass_or_the_sentences_both_call_yes() -> None:
-    doc = TwoPassDocument(
-        "x.pdf",
-        ["a", "b", "c", "d"],
-        {"A": {"c3_risk_description": {0, 1}}, "B": {"c3_risk_description": {1, 2}}},
-        [],
-    )
-    assert doc.gold("A", "c3_risk_description").tolist() == [True, True, False, False]
-    assert doc.gold("A&B", "c3_risk_description").tolist() == [False, True, False, False]
-
-
-@pytest.mark.skipif(
-    not (SHARED / STATEMENT_DOCS).exists(), reason="../shared/research/statement_docs is absent"
-)
-def test_two_pass_au_labels_load_and_the_passes_agree() -> None:
-    docs = load_two_pass_documents()
-    assert len(docs) == 8 and not [d.moved for d in docs if d.moved]
-    assert all(set(d.passes[a]) == set(TWO_PASS_QUESTIONS) for d in docs for a in ("A", "B"))
-    rows = two_pass_scores(docs, {d.name: np.zeros((len(d.sentences), len(CRITERIA))) for d in docs})
-    assert np.mean([r["f1_a_vs_b"] for r in rows]) >= 0.8  # the passes read the definitions alike
-    assert all(r["f1_vs_a"] == 0.0 for r in rows)  # a model that says no everywhere scores 0
-
-
-@pytest.mark.skipif(
-    not (SHARED / STATEMENT_DOCS).exists(), reason="../shared/research/statement_docs is absent"
-)
-def test_au_training_rows_keep_companies_together_and_mask_disagreements() -> None:
-    from classify.training.criteria_data import load_labelled
-
-    data = load_labelled(sources=("au",))
-    frame = data.frame
-    assert set(frame["source"]) == {"au"} and frame["statement_id"].nunique() == 8
-    # American Express 2022 and 2024 are one company: one cross-validation group.
-    amex = frame[frame["statement_id"].str.contains("american-express")]
-    assert amex["statement_id"].nunique() == 2 and amex["group"].nunique() == 1
-    # Only C2-C5 are trained on; approval and signature stay a check, C1 and C6 rules only.
-    for name in ("approval", "signature", "c1_reporting_entity", "c6_consultation"):
-        assert not data.mask[:, CRITERIA.index(name)].any()
-    j = CRITERIA.index("c4_risk_mitigation")
-    assert 0.9 < data.mask[:, j].mean() < 1.0  # the sentences the passes disagree on are left out
-    assert data.targets[data.mask[:, j], j].sum() > 500
-
-
-def test_au_out_of_sample_lines_read_the_training_report() -> None:
-    from classify.training.criteria_eval import au_out_of_sample_lines
-
-    def rows(value: float) -> list[dict]:
-        return [{"criterion": c, "f1": 0.5, "f1_au": value} for c in TWO_PASS_QUESTIONS]
-
-    report = {"grouped_cv": {"rows": rows(0.7)}, "cross_jurisdiction": {"rows": rows(0.6)}}
-    lines = au_out_of_sample_lines(report)
-    assert lines[-1].split() == ["macro", "(7)", "0.700", "0.600"]
-    assert au_out_of_sample_lines({"grouped_cv": {"rows": [{"criterion": "approval", "f1": 0.9}]}}) == []
 
 
 def test_evaluation_check_is_empty_without_the_statements(tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ UNLABELLED_SLOTS: tuple[str, ...] = ("c1_reporting_entity", "c6_consultation")
 class LabelledSet:
     """Sentences of many statements, in order, with 0/1 targets and a mask of the slots that were labelled."""
 
-    frame: pd.DataFrame  # statement_id, sentence_idx, sentence, source ("uk" | "ca" | "au"), group
+    frame: pd.DataFrame  # statement_id, sentence_idx, sentence, source ("uk" | "ca" | "au" | "ukh"), group
     targets: np.ndarray  # (n, 11) int8
     mask: np.ndarray  # (n, 11) bool: True where the slot was annotated
 
@@ -80,22 +80,24 @@ def _load_ca(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
 def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = ("uk", "ca")) -> LabelledSet:
     """The labelled sentences of ``sources``, grouped by statement in document order.
 
-    "uk" and "ca" are the expert AIMS sets; "au" the developers' two-pass labels of real Australian
-    statements (classify.training.criteria_au_check), skipped when their PDFs are absent. The
-    frame's ``group`` column is what cross-validation keeps together: the statement, or for "au"
-    the company (its statements of several years share most of their text).
+    "uk" and "ca" are the expert AIMS sets; "au" and "ukh" msa's two-pass C2-C5 labels of real
+    Australian statements and of UK hackathon statements (classify.training.criteria_two_pass),
+    skipped when their texts are absent. The frame's ``group`` column is what cross-validation keeps
+    together: the statement, or for "au" the company (its statements of several years share most of
+    their text).
     """
     folder = shared_dir(shared) / EVIDENCE_DIR
     loaders = {"uk": _load_uk, "ca": _load_ca}
     frames, targets, masks = [], [], []
     for name in sources:
-        if name == "au":
-            from classify.training.criteria_au_check import au_training_set
+        if name in ("au", "ukh"):
+            from classify.training import criteria_two_pass as two_pass
 
-            au = au_training_set(shared)
-            if au is None:
+            docs = two_pass.load_au(shared) if name == "au" else two_pass.load_uk_hackathon(shared)
+            rows = two_pass.training_rows(docs, name)
+            if rows is None:
                 continue
-            f, t, m = au
+            f, t, m = rows
         else:
             f, t = loaders[name](folder)
             f["group"] = f["statement_id"]

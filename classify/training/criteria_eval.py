@@ -92,7 +92,7 @@ def au_out_of_sample_lines(report: dict) -> list[str]:
 
     Why: the two-pass AU statements are training data, so the committed model's fit on them says
     little; the company-grouped CV (AU companies never in their own training folds) and the
-    model trained on UK + CA alone are the honest figures.
+    model trained without any AU label are the honest figures.
     """
     grouped = {r["criterion"]: r.get("f1_au") for r in report["grouped_cv"]["rows"]}
     cross = {r["criterion"]: r.get("f1_au") for r in report.get("cross_jurisdiction", {}).get("rows", [])}
@@ -101,7 +101,7 @@ def au_out_of_sample_lines(report: dict) -> list[str]:
         return []
     lines = [
         "C2-C5 on the AU statements, out of sample (F1 over the sentences both passes agree on):",
-        f"{'criterion':<22}{'grouped CV (AU by company)':>28}{'trained on UK + CA only':>25}",
+        f"{'criterion':<22}{'grouped CV (AU by company)':>28}{'without any AU label':>25}",
     ]
     for c in names:
         other = f"{cross[c]:>25.3f}" if cross.get(c) is not None else f"{'-':>25}"
@@ -119,9 +119,8 @@ def saved_report_text(path: str | Path | None = None) -> str:
 
     report = json.loads(Path(path or MODEL_DIR / "cv_report.json").read_text())
     titles = {
-        "grouped_cv": "grouped 5-fold CV by statement (UK + CA + AU; AU by company)",
-        "cross_jurisdiction": "trained on the other jurisdictions, tested on each "
-        "(f1_au: trained on UK + CA)",
+        "grouped_cv": "grouped 5-fold CV by statement (AU by company)",
+        "cross_jurisdiction": "trained on the other sources, tested on each (f1_au: without any AU label)",
         "rules_only": "baseline, rules alone",
     }
     parts = [
@@ -156,13 +155,8 @@ def au_check_text(shared: str | Path | None = None) -> str:
     text there is (classify.training.criteria_au_check).
     """
     from classify.criteria import MODEL_DIR, CriteriaClassifier
-    from classify.training.criteria_au_check import (
-        load_documents,
-        load_two_pass_documents,
-        scores_by_split,
-        two_pass_scores,
-        two_pass_text,
-    )
+    from classify.training.criteria_au_check import load_documents, scores_by_split
+    from classify.training.criteria_two_pass import load_au, two_pass_scores, two_pass_text
 
     docs = load_documents(shared)
     if not docs:
@@ -178,7 +172,7 @@ def au_check_text(shared: str | Path | None = None) -> str:
     for name, split, r in scores_by_split(docs, predicted):
         cells = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
         lines.append(f"{name:<22}{split:<10}{r['tp'] + r['fn']:>8}{cells}")
-    two_pass = load_two_pass_documents(shared, {d.name: d.sentences for d in docs})
+    two_pass = load_au(shared, {d.name: d.sentences for d in docs})
     if two_pass:
         for d in two_pass:
             predicted.setdefault(d.name, clf.predict(d.sentences))
