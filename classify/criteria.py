@@ -161,7 +161,7 @@ def blend_scores(
 
     The head gets what the other two leave (1 - rule_weight - ngram_weight). Rule-only slots (C1,
     C6) take the rules as they are. Why mix: the n-gram and encoder heads err differently, and
-    the rules come from the definitions, not from the UK/CA folds; the weights were chosen on
+    the rules come from the definitions, not from the labelled folds; the weights were chosen on
     grouped-CV out-of-fold scores and kept only where training on one jurisdiction and testing
     on the other improved too (classify/models/criteria/README.md).
     """

@@ -10,7 +10,9 @@ Recipe (``msa train criteria`` calls ``train_criteria``):
    Fine-tuning the encoder end to end ran at about 25 sentences/s on this CPU (over an hour
    for CV plus the final fit), beyond the training budget.
 2. Inputs per sentence: its vector (computed once by the committed ONNX encoder, exactly as
-   at run time) and the 11 rule scores (classify.criteria_rules).
+   at run time) and the 11 rule scores (classify.criteria_rules). Labelled sources
+   (``TrainConfig.sources``): the expert UK and Canadian AIMS sets, and msa's two-pass C2-C5
+   labels of real AU statements and UK hackathon statements (classify.training.criteria_two_pass).
 3. Head: classify.training.criteria_model.ContextHead, trained on whole statements so each
    sentence reads its neighbours; masked BCE over the nine annotated slots (C1 and C6 are
    never labelled in the data, so their scores are the rules'); positives up-weighted by
@@ -23,9 +25,10 @@ Recipe (``msa train criteria`` calls ``train_criteria``):
    grid on the grouped-CV out-of-fold scores (``rule_weights`` x ``ngram_weights``).
 6. Self-training (``self_train``): the ensemble scores sentences of the unlabelled UK
    statements; confident scores (>= 0.9 or <= 0.1) become extra targets for a second round.
-7. Grouped cross-validation by statement gives out-of-fold scores; per-criterion thresholds
-   are chosen on them, clipped to [0.3, 0.6] so that a fold quirk cannot push them far. The
-   cross-jurisdiction split (train UK, test CA and back) is the guard against fitting the folds.
+7. Grouped cross-validation by statement (AU statements by company) gives out-of-fold scores;
+   per-criterion thresholds are chosen on them, clipped to [0.3, 0.6] so that a fold quirk cannot
+   push them far. The cross-source split (train on the other sources, test on one; for AU that is
+   the model without any AU label) is the guard against fitting the folds.
 """
 
 from __future__ import annotations
@@ -437,10 +440,7 @@ def train_criteria(
         rule_weight, ngram_weight
     )
     cross_table = score_table(feats.y, cross, thresholds, feats.mask, sources)
-    log(
-        "trained on the other sources, tested on each (f1_au: without any AU label):\n"
-        + cross_table["text"]
-    )
+    log("trained on the other sources, tested on each (f1_au: without any AU label):\n" + cross_table["text"])
     rules_table = score_table(feats.y, feats.rules, np.full(len(CRITERIA), 0.45), feats.mask, sources)
     log("rules alone:\n" + rules_table["text"])
     arrays = fit_ensemble(feats, cfg, unlabelled, desc="final heads")
