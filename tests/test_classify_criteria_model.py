@@ -93,3 +93,19 @@ def test_context_blocks_stay_inside_the_statement() -> None:
     np.testing.assert_allclose(window_mean(x, 1)[1], (x[0] + x[2]) / 2)
     assert context_features(x).shape == (4, 15)
     assert group_slices(["a", "a", "b"]) == [slice(0, 2), slice(2, 3)]
+
+
+def test_label_version_changes_with_the_weights(tmp_path) -> None:
+    """A retrained model keeps its recipe name, yet labels made by the old weights must go stale."""
+    from classify import _model_version
+
+    (tmp_path / "meta.json").write_text('{"version": "criteria-x"}')
+    (tmp_path / "head.npz").write_bytes(b"weights one")
+    (tmp_path / "cv_report.json").write_text("{}")
+    first = _model_version(tmp_path / "meta.json", "rules")
+    assert first.startswith("criteria-x@")
+    (tmp_path / "cv_report.json").write_text('{"macro": 1}')  # a report is not a weight
+    assert _model_version(tmp_path / "meta.json", "rules") == first
+    (tmp_path / "head.npz").write_bytes(b"weights two")
+    assert _model_version(tmp_path / "meta.json", "rules") != first
+    assert _model_version(tmp_path / "missing.json", "rules") == "rules"
