@@ -15,7 +15,6 @@ fires at least once (every AU statement has to address all of them, so this is a
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -25,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from classify.criteria import MODEL_DIR, CriteriaClassifier  # noqa: E402
+from classify.criteria import CriteriaClassifier  # noqa: E402
 from classify.training.criteria_au_check import (  # noqa: E402
     STATEMENT_DOCS,
     load_documents,
@@ -33,8 +32,7 @@ from classify.training.criteria_au_check import (  # noqa: E402
     statement_sentences,
 )
 from classify.training.criteria_data import shared_dir  # noqa: E402
-from classify.training.criteria_eval import au_out_of_sample_lines  # noqa: E402
-from classify.training.criteria_two_pass import load_au, two_pass_scores, two_pass_text  # noqa: E402
+from classify.training.criteria_eval import au_two_pass_lines  # noqa: E402
 from db.schema import CRITERIA  # noqa: E402
 
 BASELINES = {
@@ -86,27 +84,12 @@ def main() -> int:
             f"{base['precision']:>14.2f}{base['recall']:>6.2f}{base['f1']:>6.2f}"
             f"  {model['tp'] + model['fn']}"
         )
-    # Every AU or joint statement, labelled or not (the labelled ones are not extracted twice).
-    extracted = {d.name: d.sentences for d in docs}
-    two_pass = load_au(args.shared, extracted)
+    two_pass = au_two_pass_lines(clf, args.shared, predicted, baseline=True)
     if two_pass:
-        for d in two_pass:
-            predicted.setdefault(d.name, clf.predict(d.sentences))
-        n_two = sum(len(d.sentences) for d in two_pass)
-        print(
-            f"\nC2-C5 on {len(two_pass)} AU statements ({n_two} sentences), two annotation passes "
-            "(F1; A vs B = agreement). In sample: the model trains on these statements:"
-        )
-        print("\n".join(two_pass_text(two_pass_scores(two_pass, predicted))))
-        rules = CriteriaClassifier.rules_only()
-        base = two_pass_scores(two_pass, {d.name: rules.predict(d.sentences) for d in two_pass})
-        print("baseline: " + two_pass_text(base)[-1].replace("macro (7)", "rules alone, macro (7)"))
-        report = MODEL_DIR / "cv_report.json"
-        if report.exists():
-            print("\n" + "\n".join(au_out_of_sample_lines(json.loads(report.read_text()))))
+        print("\n" + "\n".join(two_pass))
     fired = []
     for path in sorted((shared_dir(args.shared) / STATEMENT_DOCS).glob("*AU*.pdf")):
-        sentences = extracted.get(path.name) or statement_sentences(path)
+        sentences = statement_sentences(path)  # cached: the labelled ones are not extracted twice
         if sentences:
             fired.append(clf.predict(sentences).any(axis=0))
     if fired:

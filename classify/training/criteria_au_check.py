@@ -11,6 +11,7 @@ hashes, never text.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -57,10 +58,18 @@ class LabelledDocument:
 
 
 def statement_sentences(path: Path) -> list[str]:
-    """One statement PDF's sentences as msa's extractor gives them (the positions the labels use)."""
+    """One statement PDF's sentences as msa's extractor gives them (the positions the labels use).
+
+    Cached per process: the AU checks, the two-pass labels and training all read the same PDFs.
+    """
+    return list(_extract_sentences(Path(path).resolve()))
+
+
+@functools.lru_cache(maxsize=64)
+def _extract_sentences(path: Path) -> tuple[str, ...]:
     from extract.document import extract_document
 
-    return [s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences]
+    return tuple(s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences)
 
 
 def load_documents(shared: str | Path | None = None) -> list[LabelledDocument]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
 from db.schema import CRITERIA
+
+if TYPE_CHECKING:
+    from classify.criteria import CriteriaClassifier
 
 
 def score_table(
@@ -154,9 +158,8 @@ def au_check_text(shared: str | Path | None = None) -> str:
     approval and signature only on UK/CA layouts, so evaluation reports the one check on Australian
     text there is (classify.training.criteria_au_check).
     """
-    from classify.criteria import MODEL_DIR, CriteriaClassifier
+    from classify.criteria import CriteriaClassifier
     from classify.training.criteria_au_check import load_documents, scores_by_split
-    from classify.training.criteria_two_pass import load_au, two_pass_scores, two_pass_text
 
     docs = load_documents(shared)
     if not docs:
@@ -172,18 +175,42 @@ def au_check_text(shared: str | Path | None = None) -> str:
     for name, split, r in scores_by_split(docs, predicted):
         cells = f"{r['precision']:>7.3f}{r['recall']:>7.3f}{r['f1']:>7.3f}"
         lines.append(f"{name:<22}{split:<10}{r['tp'] + r['fn']:>8}{cells}")
-    two_pass = load_au(shared, {d.name: d.sentences for d in docs})
-    if two_pass:
-        for d in two_pass:
-            predicted.setdefault(d.name, clf.predict(d.sentences))
-        lines += [
-            "",
-            f"C2-C5 on {len(two_pass)} real AU statements in two annotation passes "
-            "(bench/labels/au_c2_c5_two_pass.json; A vs B = their agreement). In sample: the model "
-            "trains on these statements, so its columns show fit, not generalisation:",
-            *two_pass_text(two_pass_scores(two_pass, predicted)),
-        ]
+    two_pass = au_two_pass_lines(clf, shared, predicted)
+    return "\n".join(lines + ([""] + two_pass if two_pass else []))
+
+
+def au_two_pass_lines(
+    clf: CriteriaClassifier,
+    shared: str | Path | None = None,
+    predicted: dict[str, np.ndarray] | None = None,
+    baseline: bool = False,
+) -> list[str]:
+    """C2-C5 on the two-pass AU statements: the in-sample table, then the out-of-sample figures.
+
+    ``predicted`` (per PDF name) spares work a caller has already done; with ``baseline`` the rules
+    alone get a macro line too. [] when the PDFs are absent. Shared by
+    ``msa evaluate criteria`` and bench/bench_criteria_au.py.
+    """
+    from classify.criteria import MODEL_DIR, CriteriaClassifier
+    from classify.training.criteria_two_pass import load_au, two_pass_scores, two_pass_text
+
+    docs = load_au(shared)
+    if not docs:
+        return []
+    predicted = dict(predicted or {})
+    for d in docs:
+        predicted.setdefault(d.name, clf.predict(d.sentences))
+    lines = [
+        f"C2-C5 on {len(docs)} real AU statements ({sum(len(d.sentences) for d in docs)} sentences) in "
+        "two annotation passes (bench/labels/au_c2_c5_two_pass.json; A vs B = their agreement). In "
+        "sample: the model trains on these statements, so its columns show fit, not generalisation:",
+        *two_pass_text(two_pass_scores(docs, predicted)),
+    ]
+    if baseline:
+        rules = CriteriaClassifier.rules_only()
+        base = two_pass_scores(docs, {d.name: rules.predict(d.sentences) for d in docs})
+        lines.append("baseline: " + two_pass_text(base)[-1].replace("macro (7)", "rules alone, macro (7)"))
     report_path = MODEL_DIR / "cv_report.json"
     if report_path.exists():
         lines += ["", *au_out_of_sample_lines(json.loads(report_path.read_text()))]
-    return "\n".join(lines)
+    return lines

@@ -114,21 +114,11 @@ def _documents(spec: dict, sentences_of: dict[str, list[str]], group_of) -> list
     return docs
 
 
-def load_au(
-    shared: str | Path | None = None, extracted: dict[str, list[str]] | None = None
-) -> list[TwoPassDocument]:
-    """The AU two-pass labels on their PDFs, grouped by company; [] when the PDFs are absent.
-
-    ``extracted`` maps PDF names to sentences already extracted, so a caller that has them (the AU
-    checks) does not extract twice.
-    """
+def load_au(shared: str | Path | None = None) -> list[TwoPassDocument]:
+    """The AU two-pass labels on their PDFs, grouped by company; [] when the PDFs are absent."""
     folder = shared_dir(shared) / STATEMENT_DOCS
     spec = json.loads(AU_FILE.read_text())["documents"]
-    sentences_of = {
-        name: (extracted or {}).get(name) or statement_sentences(folder / name)
-        for name in spec
-        if (folder / name).exists()
-    }
+    sentences_of = {name: statement_sentences(folder / name) for name in spec if (folder / name).exists()}
     return _documents(spec, sentences_of, lambda name: f"au-{company(name)}")
 
 
