@@ -12,6 +12,7 @@ from classify.training.criteria_two_pass import (
     load_au,
     load_uk_hackathon,
     two_pass_scores,
+    two_pass_text,
 )
 from db.schema import CRITERIA
 
@@ -32,6 +33,22 @@ def test_two_pass_gold_takes_one_pass_or_the_sentences_both_call_yes() -> None:
     )
     assert doc.gold("A", "c3_risk_description").tolist() == [True, True, False, False]
     assert doc.gold("A&B", "c3_risk_description").tolist() == [False, True, False, False]
+
+
+def test_two_pass_text_blanks_agreement_only_for_a_baseline_row() -> None:
+    doc = TwoPassDocument(
+        "x.pdf",
+        ["a", "b", "c", "d"],
+        {"A": {q: {0, 1} for q in QUESTIONS}, "B": {q: {1, 2} for q in QUESTIONS}},
+        [],
+    )
+    rows = two_pass_scores([doc], {"x.pdf": np.zeros((4, len(CRITERIA)), dtype=np.int8)})
+    table = two_pass_text(rows)
+    assert len(table) == len(QUESTIONS) + 2
+    assert table[-1].split() == ["macro", "(7)", "0.500", "0.000", "0.000", "0.000"]
+    baseline = two_pass_text(rows, "rules (7)", agreement=False)[-1]
+    assert baseline.split() == ["rules", "(7)", "-", "0.000", "0.000", "0.000"]
+    assert len(baseline) == len(table[-1])  # the cells stay under their columns
 
 
 @pytest.mark.skipif(

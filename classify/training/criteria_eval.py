@@ -209,7 +209,7 @@ def au_two_pass_lines(
     if baseline:
         rules = CriteriaClassifier.rules_only()
         base = two_pass_scores(docs, {d.name: rules.predict(d.sentences) for d in docs})
-        lines.append("baseline: " + two_pass_text(base)[-1].replace("macro (7)", "rules alone, macro (7)"))
+        lines.append(two_pass_text(base, "baseline: rules alone (7)", agreement=False)[-1])
     report_path = MODEL_DIR / "cv_report.json"
     if report_path.exists():
         lines += ["", *au_out_of_sample_lines(json.loads(report_path.read_text()))]

@@ -77,8 +77,13 @@ def two_pass_scores(docs: list[TwoPassDocument], predicted: dict[str, np.ndarray
     return rows
 
 
-def two_pass_text(rows: list[dict[str, float]]) -> list[str]:
-    """The two-pass table as printed by the bench and ``msa evaluate criteria``, with the macro row."""
+def two_pass_text(
+    rows: list[dict[str, float]], macro_label: str = "macro (7)", agreement: bool = True
+) -> list[str]:
+    """The two-pass table as printed by the bench and ``msa evaluate criteria``, with the macro row last.
+
+    ``agreement=False`` leaves the macro row's A vs B cell blank, for a baseline's row under the table.
+    """
     keys = ("f1_a_vs_b", "f1_vs_a", "f1_vs_b", "f1_vs_both")
     lines = [
         f"{'criterion':<22}{'pos A':>6}{'pos B':>6}{'A vs B':>8}{'model vs A':>12}{'vs B':>7}{'vs A&B':>8}"
@@ -87,7 +92,8 @@ def two_pass_text(rows: list[dict[str, float]]) -> list[str]:
         cells = f"{r['f1_a_vs_b']:>8.3f}{r['f1_vs_a']:>12.3f}{r['f1_vs_b']:>7.3f}{r['f1_vs_both']:>8.3f}"
         lines.append(f"{r['criterion']:<22}{r['positives_a']:>6}{r['positives_b']:>6}{cells}")
     macro = [float(np.mean([r[k] for r in rows])) for k in keys]
-    lines.append(f"{'macro (7)':<34}{macro[0]:>8.3f}{macro[1]:>12.3f}{macro[2]:>7.3f}{macro[3]:>8.3f}")
+    first = f"{macro[0]:>8.3f}" if agreement else f"{'-':>8}"
+    lines.append(f"{macro_label:<34}{first}{macro[1]:>12.3f}{macro[2]:>7.3f}{macro[3]:>8.3f}")
     return lines
 
 
