@@ -12,9 +12,10 @@ extra=""
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-# torch is pinned to the CPU build this machine kind carries on disk.
-.venv/bin/python -m pip install --quiet -e ".${extra}"
+# The versions in requirements.lock are the tested ones (refresh: sh scripts/lock.sh); the venv's
+# bundled pip installs them, so nothing depends on the newest pip of the day. torch is the CPU
+# build this machine kind carries on disk.
+.venv/bin/python -m pip install --quiet -c requirements.lock -e ".${extra}"
 
 # System packages: only where apt exists and we may use it; everything works without them.
 apt_install() {
@@ -27,6 +28,7 @@ apt_install() {
 }
 command -v tesseract >/dev/null 2>&1 || apt_install tesseract-ocr tesseract-ocr-eng
 if [ -n "$extra" ]; then
+    # the browser tests drive Debian's chromium; tests never install it themselves
     command -v chromium >/dev/null 2>&1 || apt_install chromium
 fi
 exit 0
