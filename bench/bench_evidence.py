@@ -4,14 +4,23 @@ Prints sentences/s for: the rules baseline, the text head, the embedding head gi
 encoder's vectors (the labeller's path: the encoder runs once for both layers), the shared
 encoder itself when committed, and `summarise_statement` in statements/s. Sentences come from
 ../shared/labels/evidence_dev.csv when present (texts stay in memory), else from fictional ones.
+Then `msa label` end to end (a new process: start-up, both label layers, neighbour context, CSV
+in and out) on --label-sentences real sentences of whole UK statements, against the same command
+with the evidence model's neighbour context switched off (a copy of the weights with
+context_weight 0), the target being 500 sentences/s.
 
-    PYTHONPATH=. python bench/bench_evidence.py [--repeat 5]
+    PYTHONPATH=. python bench/bench_evidence.py [--repeat 5] [--label-sentences 10000]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +32,9 @@ from classify.evidence_rules import rule_label
 from classify.summary import summarise_statement
 from db.schema import CRITERIA
 
-DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "labels" / "evidence_dev.csv"
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT / ".." / "shared" / "labels" / "evidence_dev.csv"
+TARGET = 500.0
 FICTIONAL = [
     "Fernhill Foods Ltd grows and packs salad leaves in Kent.",
     "We are committed to preventing forced labour in our supply chain.",
@@ -57,6 +68,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--statement-size", type=int, default=60, help="sentences per simulated statement")
     parser.add_argument("--encoder-dir", default=None, help="encoder folder (default: the committed one)")
+    parser.add_argument("--label-sentences", type=int, default=10000, help="rows for the msa label run")
     args = parser.parse_args()
     sentences = load_sentences()
     n = len(sentences)
@@ -113,6 +125,48 @@ def main() -> None:
         lambda: [summarise_statement(statement, rows) for rows in labelled], len(labelled), args.repeat
     )
     print(f"summarise_statement    {summ:10.0f} statements/s")
+    label_command(args.label_sentences)
+
+
+# `msa label` in a new process, its evidence weights read from argv[1] (the bench's baseline copy)
+_RUN_LABEL = (
+    "import sys; from pathlib import Path; import classify.evidence as ev; "
+    "ev.MODEL_DIR = Path(sys.argv[1]); from msa.cli import main; main(sys.argv[2:])"
+)
+
+
+def _label_seconds(model_dir: Path, csv_path: Path, out_path: Path) -> float:
+    args = ["label", "--input", str(csv_path), "--output", str(out_path), "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _RUN_LABEL, str(model_dir), *args], check=True, env=env, cwd=ROOT)
+    return time.perf_counter() - t0
+
+
+def label_command(n: int) -> None:
+    """`msa label` on n real sentences (whole statements, in order), with and without context."""
+    from classify.evidence import MODEL_DIR, MODEL_NAME
+    from classify.training.criteria_data import load_unlabelled
+
+    frame = load_unlabelled(n_statements=400)
+    if frame is None:
+        print("msa label              skipped (../shared corpus absent)")
+        return
+    frame = frame.iloc[:n]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        frame.to_csv(tmp / "in.csv", index=False)
+        plain = tmp / "no_context"
+        shutil.copytree(MODEL_DIR, plain)
+        meta = json.loads((plain / f"{MODEL_NAME}.json").read_text())
+        meta["context_weight"] = 0.0
+        (plain / f"{MODEL_NAME}.json").write_text(json.dumps(meta))
+        with_context = len(frame) / _label_seconds(MODEL_DIR, tmp / "in.csv", tmp / "out.csv")
+        without = len(frame) / _label_seconds(plain, tmp / "in.csv", tmp / "out2.csv")
+    print(
+        f"msa label, {len(frame)} sentences: {with_context:.0f} sentences/s with context, "
+        f"{without:.0f} without ({with_context / without:.2f}x); target {TARGET:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ All functions take one statement's rows in order.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
 import numpy as np
 
 WINDOW = 3  # sentences each side pooled into the "window" block
@@ -64,3 +67,43 @@ def group_slices(statement_ids: list[str] | np.ndarray) -> list[slice]:
             slices.append(slice(start, i))
             start = i
     return slices
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def adjacent(positions: Sequence[float] | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whether row i's predecessor / successor in the given order is its true neighbour.
+
+    Rows of a document are neighbours; rows of a CSV of sampled sentences are neighbours only
+    where their positions differ by one (``positions`` None: every row is next to the next).
+    """
+    if positions is None:
+        prev = np.arange(n) > 0
+        return prev, np.roll(prev, -1) if n else prev
+    pos = np.asarray(positions, dtype=np.float64)
+    step = np.diff(pos) == 1
+    return np.concatenate([[False], step])[:n], np.concatenate([step, [False]])[:n]
+
+
+def neighbour_vectors(
+    vectors: np.ndarray, positions: Sequence[float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(previous, next) sentence vector per row, zeros where the row has no true neighbour."""
+    prev_ok, next_ok = adjacent(positions, len(vectors))
+    prev, nxt = shift(vectors, 1), shift(vectors, -1)
+    prev[~prev_ok] = 0
+    nxt[~next_ok] = 0
+    return prev, nxt
+
+
+def last_sentence(text: str) -> str:
+    """The last sentence of a context string (a CSV's ``context_before`` may hold several)."""
+    parts = _SENTENCE_END.split((text or "").strip())
+    return parts[-1] if parts else ""
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a context string (``context_after``)."""
+    parts = _SENTENCE_END.split((text or "").strip())
+    return parts[0] if parts else ""

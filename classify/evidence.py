@@ -11,6 +11,7 @@ the labeller runs the transformer once per sentence for both layers. Two heads a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import warnings
@@ -20,12 +21,20 @@ from pathlib import Path
 
 import numpy as np
 
+from classify.context import neighbour_vectors
 from classify.evidence_features import NgramVocabulary, feature_matrix
 from classify.evidence_rules import FUTURE, forward_list_items, rule_label
 from db.schema import EVIDENCE_LABELS
 
 MODEL_DIR = Path(__file__).parent / "models" / "evidence"
 MODEL_NAME = "evidence_model"
+
+
+@functools.lru_cache(maxsize=1)
+def committed_impact_confidence(model_dir: str | None = None) -> float:
+    """The committed model's statement-level impact threshold (0.5 without weights)."""
+    path = Path(model_dir or MODEL_DIR) / f"{MODEL_NAME}.json"
+    return float(json.loads(path.read_text()).get("impact_confidence", 0.5)) if path.exists() else 0.5
 
 
 def _encoder_matches(fingerprint: str | None, encoder_dir: str | Path | None = None) -> bool:
@@ -103,11 +112,24 @@ class EvidenceClassifier:
         """True when a head trained on the shared encoder's embeddings is available."""
         return "embedding" in self.heads
 
-    def predict_proba(self, sentences: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    @property
+    def impact_confidence(self) -> float:
+        """The impact probability a sentence needs for its statement to count as showing impact
+        (chosen on the labelled whole statements at training; 0.5 for a model without one)."""
+        return float(self.meta.get("impact_confidence", 0.5))
+
+    def predict_proba(
+        self,
+        sentences: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        context: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
         """(n, 5) probabilities in db.schema.EVIDENCE_LABELS order.
 
         `sentences` are one statement's sentences in order; `embeddings` (n, d), the shared
-        encoder's vectors for them, select the embedding head when it exists.
+        encoder's vectors for them, select the embedding head when it exists. `context` is each
+        sentence's (previous, next) vectors (classify.context.neighbour_vectors); by default the
+        rows are taken as consecutive sentences.
         """
         texts = [s or "" for s in sentences]
         if not texts:
@@ -117,12 +139,17 @@ class EvidenceClassifier:
         use_emb = embeddings is not None and "embedding" in self.heads
         if use_emb and len(embeddings) != len(texts):
             raise ValueError(f"{len(embeddings)} embeddings for {len(texts)} sentences")
+        context_weight = float(self.meta.get("context_weight", 0.0)) if use_emb else 0.0
+        if context_weight and context is None:
+            context = neighbour_vectors(np.asarray(embeddings, dtype=np.float32))
         x = feature_matrix(
             self.vocab,
             texts,
             embeddings if use_emb else None,
             dense_weight=float(self.meta.get("dense_weight", 1.0)),
             embedding_weight=float(self.meta.get("embedding_weight", 1.0)),
+            context=context,
+            context_weight=context_weight,
         )
         proba = self.heads["embedding" if use_emb else "text"].proba(x)
         order = [self.labels.index(label) for label in EVIDENCE_LABELS]
@@ -141,10 +168,13 @@ class EvidenceClassifier:
         return proba
 
     def predict(
-        self, sentences: Sequence[str], embeddings: np.ndarray | None = None
+        self,
+        sentences: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        context: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[list[str], np.ndarray]:
         """Labels (db.schema.EVIDENCE_LABELS) and the (n, 5) probability array."""
-        proba = self.predict_proba(sentences, embeddings)
+        proba = self.predict_proba(sentences, embeddings, context)
         labels = [EVIDENCE_LABELS[i] for i in proba.argmax(axis=1)] if len(proba) else []
         return labels, proba
 

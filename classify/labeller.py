@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from classify.context import first_sentence, last_sentence, neighbour_vectors
 from classify.criteria import CriteriaClassifier
 from classify.evidence import EvidenceClassifier
 from db.schema import CRITERIA
@@ -44,8 +45,19 @@ class Labeller:
         """Which models made a label: criteria version + evidence version."""
         return f"{self.criteria.version}+{self.evidence.version}"
 
-    def label_document(self, sentences: Sequence[str]) -> list[SentenceLabels]:
-        """Labels for one document's (or one statement's) sentences, given in reading order."""
+    def label_document(
+        self,
+        sentences: Sequence[str],
+        positions: Sequence[float] | None = None,
+        context_texts: tuple[Sequence[str], Sequence[str]] | None = None,
+    ) -> list[SentenceLabels]:
+        """Labels for one document's (or one statement's) sentences, given in reading order.
+
+        ``positions`` (sentence_idx) say which rows are true neighbours: a CSV may hold sampled
+        sentences of a statement. ``context_texts`` (the text before and after each row, as a CSV's
+        context columns give it) stand in for a neighbour that is not among the rows; only those
+        are encoded again, so a whole document costs one encoder pass per sentence.
+        """
         texts = [s or "" for s in sentences]
         if not texts:
             return []
@@ -53,7 +65,10 @@ class Labeller:
         vectors = self.criteria.embed(texts) if needs_vectors else None
         crit_p = self.criteria.predict_proba(texts, vectors)
         crit = (crit_p >= self.criteria.thresholds).astype(np.int8)
-        ev_labels, ev_p = self.evidence.predict(texts, vectors)
+        context = None
+        if vectors is not None and self.evidence.uses_embeddings:
+            context = self._context(vectors, positions, context_texts)
+        ev_labels, ev_p = self.evidence.predict(texts, vectors, context)
         out = []
         for i, label in enumerate(ev_labels):
             out.append(
@@ -65,3 +80,21 @@ class Labeller:
                 )
             )
         return out
+
+    def _context(
+        self,
+        vectors: np.ndarray,
+        positions: Sequence[float] | None,
+        context_texts: tuple[Sequence[str], Sequence[str]] | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        prev, nxt = neighbour_vectors(vectors, positions)
+        if context_texts is None:
+            return prev, nxt
+        for side, texts, pick in (
+            (prev, context_texts[0], last_sentence),
+            (nxt, context_texts[1], first_sentence),
+        ):
+            missing = [i for i, t in enumerate(texts) if t and not side[i].any()]
+            if missing:
+                side[missing] = self.criteria.embed([pick(texts[i]) for i in missing])
+        return prev, nxt

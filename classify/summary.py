@@ -13,11 +13,12 @@ import json
 import re
 from collections.abc import Sequence
 
+from classify.evidence import committed_impact_confidence
 from classify.rationale import statement_rationale
 from classify.summary_areas import AU_MAP, au_criteria, uk_area_sentences, uk_mismatch
 from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"
 TOP_IMPACT = 3
 CRITERIA_SENTENCES = 5
 _SIGNED = re.compile(
@@ -64,13 +65,23 @@ def _signatory_text(found: object) -> str | None:
     return str(found) if found else None
 
 
-def summarise_statement(statement: dict, sentences: list[dict]) -> dict:
-    """A `statement_summaries` row (db/schema.py) for one statement."""
+def summarise_statement(
+    statement: dict, sentences: list[dict], impact_confidence: float | None = None
+) -> dict:
+    """A `statement_summaries` row (db/schema.py) for one statement.
+
+    The statement "shows evidence of impact" (`shows_impact`) only on the strength of a sentence
+    labelled impact with probability at least ``impact_confidence`` (default: the threshold the
+    committed evidence model was trained with, chosen on statements labelled whole).
+    """
+    if impact_confidence is None:
+        impact_confidence = committed_impact_confidence()
     rows = sorted(sentences, key=lambda r: int(r.get("sentence_idx") or 0))
     by_label = {label: [r for r in rows if r.get("evidence") == label] for label in EVIDENCE_LABELS}
     counts = {label: len(by_label[label]) for label in EVIDENCE_LABELS}
     claims = counts["commitment"] + counts["action"] + counts["impact"]
     impact_share = counts["impact"] / claims if claims else None
+    confident = [r for r in by_label["impact"] if float(r.get("evidence_p") or 0.0) >= impact_confidence]
 
     top_impact = _ranked(by_label["impact"], "evidence_p")[:TOP_IMPACT]
     criteria_rows = {c: _ranked([r for r in rows if int(r.get(c) or 0) == 1], f"{c}_p") for c in CRITERIA}
@@ -100,6 +111,8 @@ def summarise_statement(statement: dict, sentences: list[dict]) -> dict:
         "sentence_count": len(rows),
         **{f"n_{label}": counts[label] for label in EVIDENCE_LABELS},
         "impact_share": impact_share,
+        "n_impact_confident": len(confident),
+        "shows_impact": int(bool(confident)),
         **addressed,
         **au,
         **{f"uk_detected_{area}": int(detected[area]) for area in UK_AREAS},

@@ -187,6 +187,8 @@ CREATE TABLE IF NOT EXISTS statement_summaries (
     n_negative INTEGER NOT NULL,
     n_none INTEGER NOT NULL,
     impact_share REAL,
+    n_impact_confident INTEGER,
+    shows_impact INTEGER,
 {_summary_columns()},
     uk_mismatch TEXT,
     criteria_sentences TEXT,
@@ -265,9 +267,24 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+# Columns added to existing tables after their first release: ensure_schema adds them to older files.
+ADDED_COLUMNS: dict[str, dict[str, str]] = {
+    "statement_summaries": {"n_impact_confident": "INTEGER", "shows_impact": "INTEGER"},
+}
+
+
+def _add_missing_columns(db: sqlite_utils.Database) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in present:
+                db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, indexes and views; never drops data."""
+    """Create missing tables, indexes and views; add columns newer than the file; never drops data."""
     db.conn.executescript(DDL)
+    _add_missing_columns(db)
     for name, sql in VIEWS.items():
         db.conn.execute(f"DROP VIEW IF EXISTS {name}")
         db.conn.execute(f"CREATE VIEW {name} AS {sql}")

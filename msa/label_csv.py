@@ -1,8 +1,9 @@
 """`msa label`: classify a CSV of sentences without a database.
 
 Input columns `statement_id, sentence_idx, sentence` (others are kept);
-rows of one statement arrive in order, so each statement's rows are labelled
-together and neighbours serve as context. Output keeps the input order and
+each statement's rows are labelled together, and rows whose `sentence_idx`
+differ by one serve as each other's context; optional `context_before` /
+`context_after` columns give the context of a sampled sentence instead. Output keeps the input order and
 adds, per criterion, a 0/1 column and `<name>_p`, then `evidence` and `evidence_p`.
 """
 
@@ -18,6 +19,8 @@ from db.schema import CRITERIA
 from msa.progress import progress
 
 REQUIRED_COLUMNS = ("statement_id", "sentence_idx", "sentence")
+# optional: the text around a sampled sentence whose neighbours are not rows of the file
+CONTEXT_COLUMNS = ("context_before", "context_after")
 
 
 class LabelInputError(ValueError):
@@ -77,7 +80,11 @@ def label_csv(
     groups = list(statement_groups(rows))
     for group in progress(groups, total=len(groups), desc="label", unit="stmt", enabled=show_progress):
         texts = [(rows[i]["sentence"] or "").strip() for i in group]
-        for i, lab in zip(group, labeller.label_document(texts), strict=True):
+        positions = [_position(rows[i]["sentence_idx"]) for i in group]
+        context = None
+        if CONTEXT_COLUMNS[0] in columns or CONTEXT_COLUMNS[1] in columns:
+            context = tuple([(rows[i].get(col) or "").strip() for i in group] for col in CONTEXT_COLUMNS)
+        for i, lab in zip(group, labeller.label_document(texts, positions, context), strict=True):
             row = rows[i]
             for name in CRITERIA:
                 row[name] = str(int(lab.criteria[name]))

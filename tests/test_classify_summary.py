@@ -53,6 +53,8 @@ def test_summary_row_has_every_schema_column() -> None:
         "document_id",
         "sentence_count",
         "impact_share",
+        "n_impact_confident",
+        "shows_impact",
         "uk_mismatch",
         "criteria_sentences",
         "top_impact",
@@ -125,3 +127,15 @@ def test_empty_statement() -> None:
     row = summarise_statement({"statement_id": "s", "jurisdiction": "AU"}, [])
     assert row["sentence_count"] == 0 and row["impact_share"] is None
     assert row["au_c1"] == NOT_MET
+
+
+def test_shows_impact_only_on_a_confident_impact_sentence() -> None:
+    statement = {"statement_id": "s", "jurisdiction": "UK"}
+    impact = [r for r in SENTENCES if r["evidence"] == "impact"]
+    assert impact, "the fixture needs an impact sentence"
+    top = max(float(r["evidence_p"]) for r in impact)
+    shown = summarise_statement(statement, SENTENCES, impact_confidence=top)
+    assert shown["shows_impact"] == 1 and shown["n_impact_confident"] >= 1
+    hidden = summarise_statement(statement, SENTENCES, impact_confidence=top + 0.01)
+    assert hidden["shows_impact"] == 0 and hidden["n_impact_confident"] == 0
+    assert hidden["n_impact"] == shown["n_impact"]  # the count of labels is unchanged

@@ -5,14 +5,20 @@
   ("future", "negative", "kpi", "vague") and the rows of AIMSCheck's future-commitment
   experiment (results_future_uk.csv), the anchor task: macro-F1 0.668, accuracy 0.864.
 - `load_aims_ca`: the 50 AIMS.ca statements in order, with the expert future-commitment ids.
+- `load_training`: dev plus the two-pass labels made for msa (bench/labels/evidence_two_pass.json),
+  each sentence with its neighbours and the company grouped CV keeps together.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from classify.context import first_sentence, last_sentence
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
 DEV_FILE = Path("labels/evidence_dev.csv")
@@ -116,3 +122,68 @@ def load_aims_ca(shared: str | Path | None = None) -> AimsSet:
         }
     )
     return AimsSet(sentences, task)
+
+
+TRAINING_COLUMNS = [
+    "statement_id",
+    "sentence",
+    "context_before",
+    "context_after",
+    "label",
+    "source",
+    "group",
+    "whole",
+]
+
+
+def statement_group(statement_id: str) -> str:
+    """What grouped CV keeps together: the company behind a statement.
+
+    UK corpus statements are grouped by corpus ID (``uk-hackathon-<ID>`` in evidence_dev.csv and
+    ``ukh-<part>-<ID>`` in the two-pass file may be the same statement); a statement PDF by the
+    company in its file name, so that five Airbus years sit in one fold.
+    """
+    match = re.match(r"uk-hackathon-(\d+)$|ukh-[a-z]+-(\d+)$", statement_id)
+    if match:
+        return "uk-" + (match.group(1) or match.group(2))
+    match = re.match(r"doc-[A-Z-]+_(.+?)_[^_]+\.pdf$", statement_id)
+    if match:
+        return "doc-" + re.sub(r"-(uk|australia|pty|se)$", "", match.group(1))
+    return statement_id
+
+
+def load_training(
+    shared: str | Path | None = None, sources: Sequence[str] = ("dev", "two_pass")
+) -> pd.DataFrame:
+    """Every labelled sentence the evidence model trains on, with one neighbour on each side.
+
+    ``dev``: labels/evidence_dev.csv (its context columns cut to the adjacent sentence, as
+    msa label reads them); ``two_pass``: bench/labels/evidence_two_pass.json
+    (classify.training.evidence_two_pass). ``whole`` marks statements labelled in full.
+    """
+    # lazy: the two-pass loader extracts statement PDFs (extract/), needed only for that source
+    from classify.training.evidence_two_pass import load_two_pass
+
+    frames = []
+    if "dev" in sources:
+        dev = load_dev(shared)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "statement_id": dev["statement_id"].astype(str),
+                    "sentence": dev["sentence"],
+                    "context_before": dev["context_before"].map(last_sentence),
+                    "context_after": dev["context_after"].map(first_sentence),
+                    "label": dev["label"],
+                    "source": "dev",
+                    "whole": False,
+                }
+            )
+        )
+    if "two_pass" in sources:
+        two = load_two_pass(shared)
+        frames.append(two.assign(source="two_pass")[[c for c in TRAINING_COLUMNS if c != "group"]])
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TRAINING_COLUMNS)
+    out["group"] = out["statement_id"].map(statement_group)
+    out["whole"] = out["whole"].astype(bool)
+    return out[TRAINING_COLUMNS]

@@ -1,15 +1,18 @@
-"""Evaluate the evidence-status model: grouped CV on evidence_dev.csv and the AIMS future-commitment task.
+"""Evaluate the evidence-status model: grouped CV on every labelled source and the AIMS future task.
 
-- `cross_validate`: 5-fold StratifiedGroupKFold by statement, repeated over seeds; per-label
-  precision/recall/F1, macro-F1 (mean and spread over seeds) and the confusion matrix, for the
-  rules alone, the text head and the embedding head (each fold refits vocabulary and heads).
+- `cross_validate`: 5-fold StratifiedGroupKFold, folds grouped by company (evidence_dev.csv and
+  the two-pass labels, classify.training.evidence_data.load_training), optionally over several
+  seeds; per-label precision/recall/F1, macro-F1 and the confusion matrix for the rules alone, the
+  model trained on evidence_dev.csv alone, and the committed recipe with and without neighbour
+  context, all on the same folds (each fold refits vocabulary and heads); statement-level
+  precision and recall of "shows evidence of impact" on the statements labelled whole.
 - `future_task`: AIMSCheck's future-commitment detection on AIMS.uk (the rows of
   results_future_uk.csv, anchor macro-F1 0.668 / accuracy 0.864) and AIMS.ca (relevant sentences,
   expert future ids; anchor accuracy 0.898, 0.84 recall). The model labels every statement in full
   and in order; "future" is read two ways: the `commitment` label, and forward-looking commitments
   (`EvidenceClassifier.forward_looking`), since our commitment also covers stance and policy content.
 
-    python -m classify.training.evidence_eval [--shared ../shared] [--seeds 3]
+    python -m classify.training.evidence_eval [--shared ../shared] [--seeds 1]
 """
 
 from __future__ import annotations
@@ -21,13 +24,20 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
-from classify.evidence import EvidenceClassifier, LinearHead
+from classify.evidence import EvidenceClassifier
 from classify.evidence_rules import rule_label
-from classify.training.evidence_data import AimsSet, load_aims_ca, load_aims_uk, load_dev
-from classify.training.evidence_train import embed_texts, fit_model
+from classify.training.evidence_data import AimsSet, load_aims_ca, load_aims_uk, load_training
+from classify.training.evidence_train import (
+    CONTEXT_WEIGHT,
+    choose_impact_confidence,
+    embed_texts,
+    grouped_folds,
+    out_of_fold,
+    statement_calls,
+    training_vectors,
+)
 from db.schema import EVIDENCE_LABELS
 
 AIMSCHECK_UK = {"macro_f1": 0.668, "accuracy": 0.864, "recall_future": 0.67}
@@ -54,47 +64,78 @@ def label_report(y_true: Sequence[str], y_pred: Sequence[str]) -> dict:
     }
 
 
-def _classifier(vocab, heads) -> EvidenceClassifier:
-    return EvidenceClassifier(vocab, {k: LinearHead(c, b) for k, (c, b) in heads.items()}, {"version": "cv"})
+SYSTEMS = ("rules", "dev_only", "all_no_context", "all")
 
 
 def cross_validate(
     shared: str | Path | None = None,
-    seeds: Sequence[int] = (0, 1, 2),
+    seeds: Sequence[int] = (0,),
     folds: int = 5,
     encoder_dir: str | Path | None = None,
 ) -> dict:
-    """Out-of-fold predictions grouped by statement for rules, text head and embedding head."""
-    dev = load_dev(shared)
-    texts, labels = dev["sentence"].tolist(), np.array(dev["label"].tolist())
-    groups = dev["statement_id"].to_numpy()
-    emb = embed_texts(texts, encoder_dir)
-    systems = ["rules", "text"] + (["embedding"] if emb is not None else [])
-    preds = {name: [] for name in systems}
-    bar = tqdm(total=len(seeds) * folds, desc="grouped CV", unit="fold")
+    """Out-of-fold labels, folds grouped by company, for four systems on the same folds.
+
+    ``rules`` alone; ``dev_only``: the model trained on evidence_dev.csv alone (the committed
+    recipe before the two-pass labels); ``all_no_context``: every source, no neighbour vectors;
+    ``all``: every source with the neighbours (the committed recipe). Each is scored on all rows,
+    on the two-pass rows and on the dev rows; statement-level calls on the statements labelled whole.
+    """
+    frame = load_training(shared)
+    labels = frame["label"].to_numpy()
+    vectors = training_vectors(frame, encoder_dir)
+    dev_mask = (frame["source"] == "dev").to_numpy()
+    bar = tqdm(total=len(seeds) * folds * 3, desc="grouped CV", unit="fold")
+    runs: dict[str, list[np.ndarray]] = {name: [] for name in SYSTEMS}
+    last_proba = None
     for seed in seeds:
-        oof = {name: np.empty(len(texts), dtype=object) for name in systems}
-        oof["rules"][:] = [rule_label(t) for t in texts]
-        splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
-        for tr, te in splitter.split(texts, labels, groups):
-            vocab, heads = fit_model([texts[i] for i in tr], labels[tr], emb[tr] if emb is not None else None)
-            clf = _classifier(vocab, heads)
-            test_texts = [texts[i] for i in te]
-            oof["text"][te] = [EVIDENCE_LABELS[i] for i in clf.predict_proba(test_texts).argmax(1)]
-            if emb is not None:
-                proba = clf.predict_proba(test_texts, emb[te])
-                oof["embedding"][te] = [EVIDENCE_LABELS[i] for i in proba.argmax(1)]
-            bar.update()
-        for name in systems:
-            preds[name].append(oof[name].tolist())
+        split = grouped_folds(frame, seed, folds)
+        runs["rules"].append(np.array([rule_label(t) for t in frame["sentence"]], dtype=object))
+        for name, mask, weight in (
+            ("dev_only", dev_mask, CONTEXT_WEIGHT),
+            ("all_no_context", None, 0.0),
+            ("all", None, CONTEXT_WEIGHT),
+        ):
+            proba = out_of_fold(frame, vectors, split, mask, weight, bar)
+            runs[name].append(np.array([EVIDENCE_LABELS[i] for i in proba.argmax(1)], dtype=object))
+            if name == "all":
+                last_proba = proba
     bar.close()
-    out = {}
-    for name in systems:
-        runs = [f1_score(labels, p, labels=list(EVIDENCE_LABELS), average="macro") for p in preds[name]]
-        out[name] = label_report(labels, preds[name][0])
-        out[name]["macro_f1_mean"] = round(float(np.mean(runs)), 3)
-        out[name]["macro_f1_sd"] = round(float(np.std(runs)), 3)
-    out["n"], out["statements"], out["seeds"] = len(texts), int(len(set(groups))), list(seeds)
+    subsets = {
+        "all rows": np.ones(len(frame), dtype=bool),
+        "two-pass rows": (frame["source"] == "two_pass").to_numpy(),
+        "dev rows": dev_mask,
+    }
+    out: dict = {"systems": {}}
+    for name in SYSTEMS:
+        out["systems"][name] = {}
+        for subset, mask in subsets.items():
+            if not mask.any():
+                continue
+            report = label_report(labels[mask], runs[name][0][mask])
+            scores = [
+                f1_score(labels[mask], r[mask], labels=list(EVIDENCE_LABELS), average="macro")
+                for r in runs[name]
+            ]
+            report["macro_f1_mean"] = round(float(np.mean(scores)), 3)
+            report["macro_f1_sd"] = round(float(np.std(scores)), 3)
+            out["systems"][name][subset] = report
+    if frame["whole"].any() and last_proba is not None:
+        confidence = choose_impact_confidence(frame, last_proba)
+        calls = statement_calls(frame, last_proba, confidence)
+        tp = int((calls["gold"] & calls["called"]).sum())
+        out["statement_level"] = {
+            "statements": len(calls),
+            "showing_impact": int(calls["gold"].sum()),
+            "called": int(calls["called"].sum()),
+            "precision": round(tp / max(1, int(calls["called"].sum())), 3),
+            "recall": round(tp / max(1, int(calls["gold"].sum())), 3),
+            "impact_confidence": confidence,
+        }
+    out["n"], out["groups"], out["seeds"] = len(frame), int(frame["group"].nunique()), list(seeds)
+    out["label_counts"] = {
+        source: {str(k): int(v) for k, v in rows["label"].value_counts().items()}
+        for source, rows in frame.groupby("source")
+    }
     return out
 
 
@@ -149,7 +190,7 @@ def future_task(
 
 
 def evaluate(
-    shared: str | Path | None = None, seeds: Sequence[int] = (0, 1, 2), encoder_dir: str | Path | None = None
+    shared: str | Path | None = None, seeds: Sequence[int] = (0,), encoder_dir: str | Path | None = None
 ) -> dict:
     """Everything `msa evaluate evidence` reports."""
     return {
@@ -163,25 +204,34 @@ def format_report(report: dict) -> str:
     lines = []
     cv = report["cross_validation"]
     lines.append(
-        f"grouped CV on evidence_dev.csv: {cv['n']} sentences, {cv['statements']} statements, "
+        f"grouped CV (folds grouped by company): {cv['n']} sentences, {cv['groups']} groups, "
         f"seeds {cv['seeds']}"
     )
-    for name in ("rules", "text", "embedding"):
-        if name not in cv:
-            continue
-        r = cv[name]
-        lines.append(
-            f"\n[{name}] macro-F1 {r['macro_f1_mean']:.3f} ± {r['macro_f1_sd']:.3f} "
-            f"(seed 0: {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f})"
-        )
-        lines.append(f"  {'label':<11}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}")
-        for lab, m in r["per_label"].items():
+    for source, counts in cv["label_counts"].items():
+        lines.append(f"labels, {source}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    for name, subsets in cv["systems"].items():
+        for subset, r in subsets.items():
             lines.append(
-                f"  {lab:<11}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>6}"
+                f"\n[{name}] on {subset}: macro-F1 {r['macro_f1_mean']:.3f} ± {r['macro_f1_sd']:.3f} "
+                f"(seed 0: {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f})"
             )
-        lines.append("  confusion (rows truth, cols predicted; " + ", ".join(EVIDENCE_LABELS) + ")")
-        for lab, row in zip(EVIDENCE_LABELS, r["confusion"], strict=True):
-            lines.append(f"  {lab:<11}" + "".join(f"{v:>6}" for v in row))
+            lines.append(f"  {'label':<11}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}")
+            for lab, m in r["per_label"].items():
+                lines.append(
+                    f"  {lab:<11}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>6}"
+                )
+            if name == "all" and subset == "all rows":
+                lines.append("  confusion (rows truth, cols predicted; " + ", ".join(EVIDENCE_LABELS) + ")")
+                for lab, row in zip(EVIDENCE_LABELS, r["confusion"], strict=True):
+                    lines.append(f"  {lab:<11}" + "".join(f"{v:>6}" for v in row))
+    if "statement_level" in cv:
+        s = cv["statement_level"]
+        lines.append(
+            f"\nstatement level, {s['statements']} statements labelled whole "
+            f"({s['showing_impact']} show impact): "
+            f"'shows impact' at confidence {s['impact_confidence']:.2f}: precision {s['precision']:.3f}, "
+            f"recall {s['recall']:.3f} ({s['called']} called)"
+        )
     for name, res in report.get("future_task", {}).items():
         lines.append(
             f"\nfuture-commitment task, {name.upper()} (AIMSCheck reported {res['aimscheck_reported']})"
@@ -200,7 +250,7 @@ def format_report(report: dict) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=None)
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--encoder-dir", default=None)
     parser.add_argument("--json", default=None, help="also write the report as JSON here")
     args = parser.parse_args(argv)

@@ -1,12 +1,13 @@
 """Train the evidence-status model and write classify/models/evidence/ (reproduces the committed weights).
 
-Recipe: the 553 adjudicated sentences of ../shared/labels/evidence_dev.csv; features from
-classify/evidence_features.py (word 1-2 grams with sublinear tf-idf, min_df 2; 27 lexical cues;
-the rules' label one-hot; the shared encoder's 384-d sentence vector); multinomial logistic
-regression, C=10, balanced class weights (impact is 14 of 553). Two heads: `embedding` and
-`text` (same recipe without the vector, for callers that have no encoder). The AIMS future and
-negative comments are not trained on: in grouped CV they lowered dev macro-F1 by about two
-points (their "future" is narrower than our `commitment`); they serve as evaluation sets.
+Recipe: the 553 adjudicated sentences of ../shared/labels/evidence_dev.csv and the two-pass labels
+made for msa (bench/labels/evidence_two_pass.json, classify.training.evidence_two_pass), each with
+its neighbours; features from classify/evidence_features.py (word 1-2 grams with sublinear tf-idf,
+min_df 2; 27 lexical cues; the rules' label one-hot; the shared encoder's 384-d vector of the
+sentence and, at CONTEXT_WEIGHT, of the sentence before and after); multinomial logistic
+regression, C=10, balanced class weights. Two heads: `embedding` and `text` (the same recipe
+without vectors, for callers that have no encoder). The statement-level impact threshold
+(`impact_confidence`) is chosen on grouped-CV out-of-fold scores of the statements labelled whole.
 
     python -m classify.training.evidence_train [--shared ../shared] [--out classify/models/evidence]
 """
@@ -18,20 +19,27 @@ import hashlib
 import json
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
 from classify.evidence import MODEL_DIR, MODEL_NAME
 from classify.evidence_features import DENSE_NAMES, NgramVocabulary, feature_matrix
-from classify.training.evidence_data import load_dev
+from classify.training.evidence_data import load_training
 from db.schema import EVIDENCE_LABELS
 
 C = 10.0
 MIN_DF = 2
-MODEL_VERSION = "evidence-lr-1"
+CONTEXT_WEIGHT = 0.5
+FOLDS = 5
+MODEL_VERSION = "evidence-lr-ctx-2"
+IMPACT = EVIDENCE_LABELS.index("impact")
+CONFIDENCE_GRID = tuple(round(t, 2) for t in np.arange(0.3, 0.96, 0.05))
 
 
 def encoder_fingerprint(encoder_dir: str | Path | None = None) -> str | None:
@@ -54,11 +62,45 @@ def embed_texts(texts: Sequence[str], encoder_dir: str | Path | None = None) -> 
     return encoder.embed(list(texts))
 
 
+@dataclass
+class Vectors:
+    """Encoder vectors of each training sentence and of its neighbours (zero rows where none)."""
+
+    sentence: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+
+    def rows(self, idx: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        return self.sentence[idx], (self.before[idx], self.after[idx])
+
+
+def training_vectors(frame: pd.DataFrame, encoder_dir: str | Path | None = None) -> Vectors | None:
+    """Encode every distinct text of the frame once (sentences and their context)."""
+    texts = sorted(set(frame["sentence"]) | set(frame["context_before"]) | set(frame["context_after"]))
+    vectors = embed_texts(texts, encoder_dir)
+    if vectors is None:
+        return None
+    index = {t: i for i, t in enumerate(texts)}
+
+    def take(column: str) -> np.ndarray:
+        out = vectors[[index[t] for t in frame[column]]].astype(np.float32)
+        out[(frame[column] == "").to_numpy()] = 0.0
+        return out
+
+    return Vectors(take("sentence"), take("context_before"), take("context_after"))
+
+
 def fit_head(
-    vocab: NgramVocabulary, texts: Sequence[str], y: np.ndarray, embeddings: np.ndarray | None, c: float = C
+    vocab: NgramVocabulary,
+    texts: Sequence[str],
+    y: np.ndarray,
+    embeddings: np.ndarray | None,
+    c: float = C,
+    context: tuple[np.ndarray, np.ndarray] | None = None,
+    context_weight: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fit one softmax head; return (coef, intercept) in EVIDENCE_LABELS order."""
-    x = feature_matrix(vocab, texts, embeddings)
+    x = feature_matrix(vocab, texts, embeddings, context=context, context_weight=context_weight)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(x, y)
@@ -70,15 +112,88 @@ def fit_head(
 
 
 def fit_model(
-    texts: Sequence[str], labels: Sequence[str], embeddings: np.ndarray | None = None, c: float = C
+    texts: Sequence[str],
+    labels: Sequence[str],
+    embeddings: np.ndarray | None = None,
+    c: float = C,
+    context: tuple[np.ndarray, np.ndarray] | None = None,
+    context_weight: float = CONTEXT_WEIGHT,
 ) -> tuple[NgramVocabulary, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """Vocabulary and heads ("text", plus "embedding" when embeddings are given)."""
     y = np.array([EVIDENCE_LABELS.index(label) for label in labels])
     vocab = NgramVocabulary.fit(texts, min_df=MIN_DF)
     heads = {"text": fit_head(vocab, texts, y, None, c)}
     if embeddings is not None:
-        heads["embedding"] = fit_head(vocab, texts, y, embeddings, c)
+        heads["embedding"] = fit_head(vocab, texts, y, embeddings, c, context, context_weight)
     return vocab, heads
+
+
+def grouped_folds(
+    frame: pd.DataFrame, seed: int = 0, folds: int = FOLDS
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Folds grouped by company (evidence_data.statement_group), stratified by label."""
+    splitter = StratifiedGroupKFold(folds, shuffle=True, random_state=seed)
+    return list(splitter.split(frame["sentence"], frame["label"], frame["group"]))
+
+
+def out_of_fold(
+    frame: pd.DataFrame,
+    vectors: Vectors | None,
+    folds: list[tuple[np.ndarray, np.ndarray]],
+    train_mask: np.ndarray | None = None,
+    context_weight: float = CONTEXT_WEIGHT,
+    progress: tqdm | None = None,
+) -> np.ndarray:
+    """(n, 5) out-of-fold probabilities of the embedding head (text head without vectors).
+
+    ``train_mask`` limits what each fold trains on (e.g. evidence_dev.csv alone) while the
+    test rows stay the same, so two recipes are compared on the same folds.
+    """
+    from classify.evidence import EvidenceClassifier, LinearHead
+
+    texts = frame["sentence"].tolist()
+    labels = frame["label"].to_numpy()
+    proba = np.zeros((len(frame), len(EVIDENCE_LABELS)), dtype=np.float32)
+    for train, test in folds:
+        if train_mask is not None:
+            train = train[train_mask[train]]
+        emb, ctx = vectors.rows(train) if vectors is not None else (None, None)
+        vocab, heads = fit_model([texts[i] for i in train], labels[train], emb, C, ctx, context_weight)
+        meta = {"version": "cv", "context_weight": context_weight}
+        clf = EvidenceClassifier(vocab, {k: LinearHead(w, b) for k, (w, b) in heads.items()}, meta)
+        emb, ctx = vectors.rows(test) if vectors is not None else (None, None)
+        proba[test] = clf.predict_proba([texts[i] for i in test], emb, ctx)
+        if progress is not None:
+            progress.update()
+    return proba
+
+
+def statement_calls(frame: pd.DataFrame, proba: np.ndarray, confidence: float) -> pd.DataFrame:
+    """Per statement labelled whole: gold (any impact sentence) against the model's call (a
+    sentence labelled impact with probability at least ``confidence``)."""
+    whole = frame["whole"].to_numpy()
+    picked = (proba.argmax(axis=1) == IMPACT) & (proba[:, IMPACT] >= confidence)
+    calls = pd.DataFrame(
+        {
+            "statement_id": frame["statement_id"].to_numpy()[whole],
+            "gold": (frame["label"].to_numpy()[whole] == "impact"),
+            "called": picked[whole],
+        }
+    )
+    return calls.groupby("statement_id").agg(gold=("gold", "any"), called=("called", "any"))
+
+
+def choose_impact_confidence(frame: pd.DataFrame, proba: np.ndarray) -> float:
+    """The threshold with the best statement-level F1 on the whole statements (the higher on ties:
+    a wrong "shows impact" misleads a reader more than a missed one)."""
+    best, best_f1 = 0.5, -1.0
+    for t in CONFIDENCE_GRID:
+        calls = statement_calls(frame, proba, t)
+        tp = int((calls["gold"] & calls["called"]).sum())
+        f1 = 2 * tp / max(1, int(calls["gold"].sum()) + int(calls["called"].sum()))
+        if f1 >= best_f1:
+            best, best_f1 = t, f1
+    return float(best)
 
 
 def save_model(
@@ -105,17 +220,28 @@ def save_model(
 
 
 def train(
-    shared: str | Path | None = None, out_dir: str | Path = MODEL_DIR, encoder_dir: str | Path | None = None
+    shared: str | Path | None = None,
+    out_dir: str | Path = MODEL_DIR,
+    encoder_dir: str | Path | None = None,
+    extra: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """Train on evidence_dev.csv and write the model; returns the files written."""
-    steps = tqdm(total=3, desc="evidence model", unit="step")
-    dev = load_dev(shared)
-    texts, labels = dev["sentence"].tolist(), dev["label"].tolist()
-    steps.set_postfix_str("embedding sentences")
-    embeddings = embed_texts(texts, encoder_dir)
+    """Train on every labelled source and write the model; returns the files written.
+
+    ``extra`` holds more labelled rows in load_training's columns (e.g. readers' corrections).
+    """
+    frame = load_training(shared)
+    if extra is not None and len(extra):
+        frame = pd.concat([frame, extra[frame.columns]], ignore_index=True)
+    steps = tqdm(total=FOLDS + 3, desc="evidence model", unit="step")
+    steps.set_postfix_str("embedding sentences and neighbours")
+    vectors = training_vectors(frame, encoder_dir)
     steps.update()
+    steps.set_postfix_str("grouped CV for the statement-level threshold")
+    proba = out_of_fold(frame, vectors, grouped_folds(frame), progress=steps)
+    confidence = choose_impact_confidence(frame, proba) if frame["whole"].any() else 0.5
     steps.set_postfix_str("fitting heads")
-    vocab, heads = fit_model(texts, labels, embeddings)
+    emb, ctx = vectors.rows(np.arange(len(frame))) if vectors is not None else (None, None)
+    vocab, heads = fit_model(frame["sentence"].tolist(), frame["label"].tolist(), emb, C, ctx)
     steps.update()
     meta = {
         "kind": "logistic_regression",
@@ -123,9 +249,11 @@ def train(
         "c": C,
         "min_df": MIN_DF,
         "class_weight": "balanced",
-        "train_file": "labels/evidence_dev.csv",
-        "n_train": len(texts),
-        "encoder_sha256": encoder_fingerprint(encoder_dir) if embeddings is not None else None,
+        "context_weight": CONTEXT_WEIGHT if vectors is not None else 0.0,
+        "impact_confidence": confidence,
+        "train_sources": {str(k): int(v) for k, v in frame["source"].value_counts().items()},
+        "n_train": len(frame),
+        "encoder_sha256": encoder_fingerprint(encoder_dir) if vectors is not None else None,
     }
     paths = save_model(out_dir, vocab, heads, meta)
     steps.update()
