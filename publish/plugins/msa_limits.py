@@ -202,7 +202,8 @@ def _stating_limits(send, config: dict):
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
-        gate: dict = {}
+        # one semaphore per event loop: an in-process client (tests) runs each request in a new one
+        gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
         async def limited(scope, receive, send):
             if scope["type"] != "http":
@@ -219,7 +220,8 @@ def asgi_wrapper(datasette):
             limit_ms = int(config["arbitrary_sql_time_limit_ms"])
             query = urlencode(with_time_limit(params, limit_ms)).encode("latin-1")
             scope = {**scope, "query_string": query}
-            slots = gate.setdefault("slots", asyncio.Semaphore(int(config["arbitrary_sql_concurrency"])))
+            loop = asyncio.get_running_loop()
+            slots = gates.setdefault(loop, asyncio.Semaphore(int(config["arbitrary_sql_concurrency"])))
             wait_ms = int(config["arbitrary_sql_wait_ms"])
             try:
                 await asyncio.wait_for(slots.acquire(), wait_ms / 1000)
