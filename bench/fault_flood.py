@@ -195,7 +195,12 @@ def run_flood_scenario(
     blob_bytes: int = 500_000_000,
     rss_cap_mb: float = 6000,
 ) -> dict:
-    """Serve `db_path`, run the idle, flood and cross-join phases, and report what held."""
+    """Serve `db_path`, run the idle, flood and cross-join phases, and report what held.
+
+    Returns {"limits", "phases": {"idle" | "flood" | "cross_join": {"clients", "home_p95_ms",
+    "canned_p95_ms", "samples", "answers" (status -> count; "0" for a timeout)}}, "peak_rss_mb",
+    "killed_at_rss_cap", "survived"}. `bounded=False` serves without msa's SQL limits.
+    """
     db_path = Path(db_path)
     extra: list[str] = []
     with tempfile.TemporaryDirectory(prefix="msa-flood-") as tmp:
