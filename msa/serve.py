@@ -82,6 +82,12 @@ def datasette_command(
     return cmd
 
 
+def child_command(cmd: list[str]) -> list[str]:
+    """A `datasette_command` run through msa.serve_child, so that it dies with this process."""
+    python, dash_m, _datasette, *args = cmd
+    return [python, dash_m, "msa.serve_child", str(os.getpid()), *args]
+
+
 def serve_env(allow_robots: bool = False) -> dict[str, str]:
     """The environment Datasette runs in; robots.txt disallows all unless `allow_robots`."""
     env = {k: v for k, v in os.environ.items() if k != ROBOTS_ENV}
@@ -123,10 +129,11 @@ def serve(
 ) -> int:
     """Run Datasette in the foreground until interrupted or terminated; returns its exit code.
 
-    Datasette runs as a child process; SIGTERM and Ctrl+C are passed on to it, so stopping
-    `msa serve` never leaves a server behind.
+    Datasette runs as a child process; SIGTERM and Ctrl+C are passed on to it, and it dies with
+    `msa serve` even when that is killed outright (msa.serve_child), so stopping `msa serve` never
+    leaves a server behind.
     """
-    cmd = datasette_command(db_path, host=host, port=port, metadata=metadata)
+    cmd = child_command(datasette_command(db_path, host=host, port=port, metadata=metadata))
     print(f"Serving {db_path} at http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
     child = subprocess.Popen(cmd, env=serve_env(allow_robots))
     main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
