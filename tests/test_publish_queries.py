@@ -19,11 +19,11 @@ TESTED = {
     "search_sentences",
     "search_organisations",
     "company_statements",
-    "impact_sentences",
+    "search_impact_sentences",
     "compliance_summary",
     "missing_content",
     "registry_mismatches",
-    "boilerplate",
+    "search_boilerplate",
     "boilerplate_uses",
 }
 
@@ -132,16 +132,16 @@ def test_company_statements_finds_group_members_and_needs_a_name(ds):
 
 
 def test_impact_sentences_by_company_sector_and_year(ds):
-    everything = rows(ds, "/msa/impact_sentences.json")
+    everything = rows(ds, "/msa/search_impact_sentences.json")
     assert len(everything) == 7
     assert [r["registry_year"] for r in everything] == sorted(
         (r["registry_year"] for r in everything), reverse=True
     )
-    by_company = rows(ds, "/msa/impact_sentences.json?company=wattle")
+    by_company = rows(ds, "/msa/search_impact_sentences.json?company=wattle")
     assert [r["statement_id"] for r in by_company] == ["au-2023-202", "au-2022-101"]
-    by_sector = rows(ds, "/msa/impact_sentences.json?sector=textiles")
+    by_sector = rows(ds, "/msa/search_impact_sentences.json?sector=textiles")
     assert [r["organisation"] for r in by_sector] == ["Banksia Retail Group"]
-    by_year = rows(ds, "/msa/impact_sentences.json?year=2022&jurisdiction=uk")
+    by_year = rows(ds, "/msa/search_impact_sentences.json?year=2022&jurisdiction=uk")
     assert len(by_year) == 1 and by_year[0]["text"].startswith("In 2022, 37 migrant workers")
     assert by_year[0]["source_url"].endswith("/2022.pdf#page=3") and by_year[0]["page_no"] == 3
 
@@ -208,20 +208,20 @@ def test_registry_mismatches(ds):
 
 
 def test_boilerplate_groups_near_verbatim_sentences(ds):
-    found = rows(ds, "/msa/boilerplate.json")
+    found = rows(ds, "/msa/search_boilerplate.json")
     assert [(r["n_organisations"], r["n_statements"]) for r in found] == [(4, 7), (3, 4)]
     assert "zero tolerance approach" in found[0]["text"]
     assert found[0]["jurisdictions"] == "au,uk" and (found[0]["first_year"], found[0]["last_year"]) == (
         2021,
         2023,
     )
-    assert len(rows(ds, "/msa/boilerplate.json?min_organisations=4")) == 1
-    assert rows(ds, "/msa/boilerplate.json?contains=Employer+Pays")[0]["n_organisations"] == 3
-    assert rows(ds, "/msa/boilerplate.json?evidence=impact") == []
+    assert len(rows(ds, "/msa/search_boilerplate.json?min_organisations=4")) == 1
+    assert rows(ds, "/msa/search_boilerplate.json?contains=Employer+Pays")[0]["n_organisations"] == 3
+    assert rows(ds, "/msa/search_boilerplate.json?evidence=impact") == []
 
 
 def test_boilerplate_uses_lists_each_wording(ds):
-    boilerplate_id = rows(ds, "/msa/boilerplate.json?contains=zero")[0]["boilerplate_id"]
+    boilerplate_id = rows(ds, "/msa/search_boilerplate.json?contains=zero")[0]["boilerplate_id"]
     uses = rows(ds, f"/msa/boilerplate_uses.json?boilerplate_id={boilerplate_id}")
     assert len(uses) == 7
     wordings = {r["text"] for r in uses}
@@ -236,7 +236,7 @@ def test_boilerplate_uses_lists_each_wording(ds):
 def test_query_results_link_ids_to_rows(ds):
     html = fetch(ds, "/msa/company_statements?company=banksia").text
     assert '<a href="/msa/statements/au-2023-303">au-2023-303</a>' in html
-    html = fetch(ds, "/msa/boilerplate").text
+    html = fetch(ds, "/msa/search_boilerplate").text
     assert '<a href="/msa/boilerplate_uses?boilerplate_id=1">1</a>' in html
     summary = fetch(ds, "/msa/compliance_summary?jurisdiction=au").text
     assert (

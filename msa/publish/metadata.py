@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE, EVIDENCE_LABELS
 from msa.paths import METADATA_PATH
 from msa.publish.dashboard import dashboard
 from msa.publish.descriptions import HIDDEN, TABLES
@@ -41,11 +42,11 @@ evidence of impact.</p>
 </form>
 <p><strong>Start here:</strong>
 <a href="/{DATABASE}/company_statements">a company's statements over the years</a> &middot;
-<a href="/{DATABASE}/impact_sentences">evidence-of-impact sentences</a> &middot;
+<a href="/{DATABASE}/search_impact_sentences">evidence-of-impact sentences</a> &middot;
 <a href="/{DATABASE}/compliance_summary">compliance summary</a> &middot;
 <a href="/{DATABASE}/missing_content">statements missing mandatory content</a> &middot;
 <a href="/{DATABASE}/registry_mismatches">registry vs text mismatches</a> &middot;
-<a href="/{DATABASE}/boilerplate">boilerplate</a> &middot;
+<a href="/{DATABASE}/search_boilerplate">boilerplate</a> &middot;
 <a href="/-/dashboards/coverage">dashboard</a></p>
 <p><strong>Sources and licences.</strong>
 UK: <a href="{UK_SOURCE}">GOV.UK Modern slavery statement registry</a> (Home Office), registry data under the
@@ -120,6 +121,15 @@ def table_metadata() -> dict:
     return tables
 
 
+def plugin_settings() -> dict:
+    """What publish/plugins/msa_datasette.py needs of db/schema.py; the plugin imports nothing of ours."""
+    return {
+        "document_roles": list(DOCUMENT_ROLE_PREFERENCE),
+        "criteria": list(CRITERIA),
+        "evidence_labels": list(EVIDENCE_LABELS),
+    }
+
+
 def build_metadata() -> dict:
     """The whole metadata document Datasette 0.65 reads."""
     return {
@@ -143,6 +153,7 @@ def build_metadata() -> dict:
         },
         "plugins": {
             "datasette-dashboards": dashboard(),
+            "msa_datasette": plugin_settings(),
             # Unset: robots.txt disallows everything. `msa serve --allow-robots` sets it to allow all.
             "datasette-block-robots": {"literal": {"$env": ROBOTS_ENV}},
         },

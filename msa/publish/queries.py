@@ -254,7 +254,7 @@ def canned_queries() -> dict[str, dict]:
             "sql": COMPANY_STATEMENTS,
             "params": ["company"],
         },
-        "impact_sentences": {
+        "search_impact_sentences": {
             "title": "Evidence-of-impact sentences, by company, sector or year",
             "description": (
                 "Sentences that report an outcome for people (workers repaid, remediated, freed), with a "
@@ -296,7 +296,7 @@ def canned_queries() -> dict[str, dict]:
             "sql": REGISTRY_MISMATCHES,
             "params": ["year", "area", "kind"],
         },
-        "boilerplate": {
+        "search_boilerplate": {
             "title": "Boilerplate: sentences repeated across many organisations",
             "description": (
                 "Sentences that recur verbatim or near-verbatim (same words once organisation names, "

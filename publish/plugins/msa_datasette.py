@@ -12,11 +12,15 @@ Datasette and the standard library) so it loads however Datasette is started.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import re
+from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 OPERATORS = ("OR", "AND", "NOT")
@@ -25,6 +29,16 @@ _WORD = re.compile(r"\w+")
 _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 # A valid query that matches nothing: what an empty search box runs.
 NO_MATCH = '"msa_no_search_terms"'
+PLUGIN = "msa_datasette"
+# The content store's copy of a document, by its sha256 (the documents table's id): nothing else.
+DOCUMENT_ROUTE = r"^/-/documents/(?P<document_id>[0-9a-f]{64})$"
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+# A stored web page is the company's markup, not ours: no scripts, no requests, its own origin.
+HTML_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 ROW_LINKS = {
     "statement_id": "statements",
     "sentence_id": "sentences",
@@ -76,6 +90,11 @@ def fts_or_nothing(q: str | None) -> str:
     return fts_query(q) or NO_MATCH
 
 
+def _config(datasette) -> dict:
+    """This plugin's settings from the metadata (generated from db/schema.py by msa/publish/metadata.py)."""
+    return datasette.plugin_config(PLUGIN) or {}
+
+
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("msa_fts", 1, fts_or_nothing, deterministic=True)
@@ -112,6 +131,81 @@ def render_cell(row, value, column, table, database, datasette):
     return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
 
 
+def document_path(datasette, document_id: str) -> str:
+    """Where this server serves the stored copy of a document (see DOCUMENT_ROUTE)."""
+    return datasette.urls.path(f"/-/documents/{document_id}")
+
+
+async def _document_row(datasette, document_id: str):
+    """(database folder, documents row) of the first database that stores this document."""
+    for name, db in datasette.databases.items():
+        if name == "_internal" or not db.path or not await db.table_exists("documents"):
+            continue
+        row = (
+            await db.execute("SELECT path, media_type FROM documents WHERE document_id = ?", [document_id])
+        ).first()
+        if row is not None:
+            return Path(db.path).parent, row
+    return None, None
+
+
+def _not_found(message: str) -> Response:
+    return Response.text(message, status=404)
+
+
+async def stored_document(datasette, request) -> Response:
+    """The stored bytes of one document, as its media type, opened inline (a #page=N fragment works)."""
+    document_id = request.url_vars["document_id"]
+    folder, row = await _document_row(datasette, document_id)
+    if row is None:
+        return _not_found(f"No document {document_id} in this corpus.")
+    store = (folder / "documents").resolve()
+    path = (folder / row["path"]).resolve()
+    if path.parent != store or not path.name.startswith(document_id):
+        return _not_found("This document's stored path is outside the content store.")
+    if not path.is_file():
+        return _not_found("The stored copy of this document is not on this server.")
+    body = await asyncio.get_running_loop().run_in_executor(None, path.read_bytes)
+    if hashlib.sha256(body).hexdigest() != document_id:
+        return _not_found("The stored copy of this document does not match its id.")
+    media_type = row["media_type"] or ""
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": f'inline; filename="{document_id[:16]}.{media_type or "bin"}"',
+        "Cache-Control": "public, max-age=31536000, immutable",
+    }
+    if media_type != "pdf":
+        headers["Content-Security-Policy"] = HTML_POLICY
+    return Response(
+        body, headers=headers, content_type=DOCUMENT_TYPES.get(media_type, "application/octet-stream")
+    )
+
+
+@hookimpl
+def register_routes():
+    return [(DOCUMENT_ROUTE, stored_document)]
+
+
+def group_documents(datasette, rows: list[dict]) -> list[dict]:
+    """One entry per stored document (first URL kept, the others under `also_at`), then the failures.
+
+    A document fetched by two URLs (the registry's copy and the company's own link) is one document.
+    """
+    out: list[dict] = []
+    by_id: dict[str, dict] = {}
+    for row in rows:
+        doc_id = row.get("document_id") if row.get("status") == "fetched" else None
+        if doc_id and doc_id in by_id:
+            by_id[doc_id]["also_at"].append({"url": row["url"], "role": row["role"]})
+            continue
+        entry = {**row, "also_at": []}
+        if doc_id:
+            by_id[doc_id] = entry
+            entry["stored_url"] = document_path(datasette, doc_id)
+        out.append(entry)
+    return out
+
+
 async def _statement_sources(datasette, database: str, statement_id: str) -> dict:
     db = datasette.get_database(database)
     statement = (
@@ -126,18 +220,28 @@ async def _statement_sources(datasette, database: str, statement_id: str) -> dic
     documents = (
         await db.execute(
             """SELECT sd.role, sd.status, sd.error, COALESCE(sd.final_url, sd.url) AS url, d.media_type,
-                  d.page_count, d.extract_status,
+                  d.page_count, d.extract_status, d.document_id,
                   sd.document_id IS NOT NULL AND sd.document_id = ss.document_id AS summarised
            FROM statement_documents sd
            LEFT JOIN documents d ON d.document_id = sd.document_id
            LEFT JOIN statement_summaries ss ON ss.statement_id = sd.statement_id
-           WHERE sd.statement_id = ? ORDER BY summarised DESC, sd.status, sd.role""",
+           WHERE sd.statement_id = ?
+           ORDER BY summarised DESC, sd.status, sd.fetched_at DESC""",
             [statement_id],
         )
     ).rows
+    roles = _config(datasette).get("document_roles", [])
+    documents = sorted(  # stable: within a rank, the latest fetch first
+        documents,
+        key=lambda d: (
+            -d["summarised"],
+            d["status"],
+            roles.index(d["role"]) if d["role"] in roles else len(roles),
+        ),
+    )
     return {
         "statement": dict(statement),
-        "documents": [dict(d) for d in documents],
+        "documents": group_documents(datasette, [dict(d) for d in documents]),
         "compliance_url": datasette.urls.row(database, "compliance", tilde_encode(statement_id)),
         "sentences_url": datasette.urls.table(database, "statement_sentences")
         + "?"
