@@ -283,6 +283,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "evidence_p": "Model probability (0-1) that it is evidence of impact",
             "page_no": "Page the sentence is on",
             "source_url": "The original document, opened at that page",
+            "stored_copy": "The same document as this server stores it, opened at that page",
         },
     ),
     "boilerplate": (

@@ -9,7 +9,7 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
-from msa.publish.impact import SOURCE_URL_SQL
+from msa.publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 
 SEARCH_LIMIT = 200
 RANK_WINDOW = 200_000  # ranking more matches than this overruns sql_time_limit_ms on 5M sentences
@@ -43,7 +43,7 @@ hits AS (
 )
 SELECT round(-hits.rank, 2) AS relevance, c.organisation, c.jurisdiction, c.registry_year,
        s.text, l.evidence, {CRITERIA_LIST_SQL} AS criteria, s.page_no,
-       {SOURCE_URL_SQL} AS source_url,
+       {SOURCE_URL_SQL} AS source_url, {STORED_URL_SQL} AS stored_copy,
        c.statement_id, s.sentence_id
 FROM hits
 JOIN sentences s ON s.rowid = hits.rowid
@@ -97,7 +97,7 @@ ORDER BY c.organisation, c.registry_year"""
 
 IMPACT_SENTENCES = f"""-- Evidence-of-impact sentences, most recent year first, then most confident.
 SELECT c.organisation, c.jurisdiction, c.registry_year, c.text, c.evidence_p AS confidence,
-       c.page_no, c.source_url, c.statement_id, c.sentence_id
+       c.page_no, c.source_url, c.stored_copy, c.statement_id, c.sentence_id
 FROM impact_sentences c
 WHERE (:company = '' OR c.organisation LIKE '%' || :company || '%')
   AND {SECTOR_FILTER}
@@ -208,7 +208,7 @@ LIMIT 1000"""
 
 BOILERPLATE_USES = f"""-- Every statement that uses one boilerplate sentence, with the wording it used.
 SELECT c.organisation, c.registry_year, c.jurisdiction, s.text, s.page_no,
-       {SOURCE_URL_SQL} AS source_url, c.statement_id, s.sentence_id
+       {SOURCE_URL_SQL} AS source_url, {STORED_URL_SQL} AS stored_copy, c.statement_id, s.sentence_id
 FROM boilerplate_sentences bs
 JOIN sentences s ON s.sentence_id = bs.sentence_id
 JOIN compliance c ON c.statement_id = bs.statement_id

@@ -12,15 +12,11 @@ Datasette and the standard library) so it loads however Datasette is started.
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import re
-from pathlib import Path
 from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 OPERATORS = ("OR", "AND", "NOT")
@@ -30,15 +26,7 @@ _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 # A valid query that matches nothing: what an empty search box runs.
 NO_MATCH = '"msa_no_search_terms"'
 PLUGIN = "msa_datasette"
-# The content store's copy of a document, by its sha256 (the documents table's id): nothing else.
-DOCUMENT_ROUTE = r"^/-/documents/(?P<document_id>[0-9a-f]{64})$"
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "txt": "text/plain; charset=utf-8",
-}
-# A stored web page is the company's markup, not ours: no scripts, no requests, its own origin.
-HTML_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+STORED_PREFIX = "/-/documents/"  # msa_documents.py serves the content store there
 ROW_LINKS = {
     "statement_id": "statements",
     "sentence_id": "sentences",
@@ -115,7 +103,11 @@ def _compliance_link(datasette, database: str, row) -> str | None:
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Link ids in query results (table pages already link them)."""
+    """Link ids in query results (table pages already link them), and stored copies everywhere."""
+    if column == "stored_copy" and isinstance(value, str) and value.startswith(STORED_PREFIX):
+        page = value.partition("#page=")[2]
+        text = f"stored copy, page {page}" if page else "stored copy"
+        return Markup(f'<a class="msa-stored-copy" href="{escape(datasette.urls.path(value))}">{text}</a>')
     if table is not None or value is None or isinstance(value, bytes):
         return None
     if column in ROW_LINKS:
@@ -124,6 +116,8 @@ def render_cell(row, value, column, table, database, datasette):
         href = datasette.urls.query(database, "boilerplate_uses") + "?" + urlencode({"boilerplate_id": value})
     elif column == "statements":
         href = _compliance_link(datasette, database, row)
+    elif column == "name" and "organisation_id" in list(row.keys()):  # an organisation: its years
+        href = datasette.urls.query(database, "company_statements") + "?" + urlencode({"company": value})
     else:
         return None
     if href is None:
@@ -132,58 +126,8 @@ def render_cell(row, value, column, table, database, datasette):
 
 
 def document_path(datasette, document_id: str) -> str:
-    """Where this server serves the stored copy of a document (see DOCUMENT_ROUTE)."""
-    return datasette.urls.path(f"/-/documents/{document_id}")
-
-
-async def _document_row(datasette, document_id: str):
-    """(database folder, documents row) of the first database that stores this document."""
-    for name, db in datasette.databases.items():
-        if name == "_internal" or not db.path or not await db.table_exists("documents"):
-            continue
-        row = (
-            await db.execute("SELECT path, media_type FROM documents WHERE document_id = ?", [document_id])
-        ).first()
-        if row is not None:
-            return Path(db.path).parent, row
-    return None, None
-
-
-def _not_found(message: str) -> Response:
-    return Response.text(message, status=404)
-
-
-async def stored_document(datasette, request) -> Response:
-    """The stored bytes of one document, as its media type, opened inline (a #page=N fragment works)."""
-    document_id = request.url_vars["document_id"]
-    folder, row = await _document_row(datasette, document_id)
-    if row is None:
-        return _not_found(f"No document {document_id} in this corpus.")
-    store = (folder / "documents").resolve()
-    path = (folder / row["path"]).resolve()
-    if path.parent != store or not path.name.startswith(document_id):
-        return _not_found("This document's stored path is outside the content store.")
-    if not path.is_file():
-        return _not_found("The stored copy of this document is not on this server.")
-    body = await asyncio.get_running_loop().run_in_executor(None, path.read_bytes)
-    if hashlib.sha256(body).hexdigest() != document_id:
-        return _not_found("The stored copy of this document does not match its id.")
-    media_type = row["media_type"] or ""
-    headers = {
-        "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'inline; filename="{document_id[:16]}.{media_type or "bin"}"',
-        "Cache-Control": "public, max-age=31536000, immutable",
-    }
-    if media_type != "pdf":
-        headers["Content-Security-Policy"] = HTML_POLICY
-    return Response(
-        body, headers=headers, content_type=DOCUMENT_TYPES.get(media_type, "application/octet-stream")
-    )
-
-
-@hookimpl
-def register_routes():
-    return [(DOCUMENT_ROUTE, stored_document)]
+    """Where this server serves the stored copy of a document (the route is msa_documents.py's)."""
+    return datasette.urls.path(STORED_PREFIX + document_id)
 
 
 def group_documents(datasette, rows: list[dict]) -> list[dict]:
