@@ -20,6 +20,8 @@ TESTED = {
     "search_organisations",
     "company_statements",
     "search_impact_sentences",
+    "statements_with_impact",
+    "impact_statements",
     "compliance_summary",
     "missing_content",
     "registry_mismatches",
@@ -252,3 +254,16 @@ def test_query_results_link_ids_to_rows(ds):
         )[0]["statement_id"]
         == "au-2023-202"
     )
+
+
+def test_statements_with_impact_and_the_statements_behind_them(ds):
+    found = {(r["jurisdiction"], r["registry_year"]): r for r in rows(ds, "/msa/statements_with_impact.json")}
+    uk_2022 = found[("uk", 2022)]
+    assert (uk_2022["statements_with_impact"], uk_2022["statements_read"], uk_2022["statements"]) == (1, 1, 2)
+    assert found[("uk", 2023)]["impact_sentences"] == 3
+    listed = rows(ds, "/msa/impact_statements.json?jurisdiction=uk")
+    assert [(r["statement_id"], r["impact_sentences"]) for r in listed] == [
+        ("uk-2023-HLF00001", 3),
+        ("uk-2022-HLF00001", 1),
+    ]
+    assert listed[1]["strongest_sentence"].startswith("In 2022, 37 migrant workers")

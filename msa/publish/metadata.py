@@ -43,6 +43,7 @@ evidence of impact.</p>
 <p><strong>Start here:</strong>
 <a href="/{DATABASE}/company_statements">a company's statements over the years</a> &middot;
 <a href="/{DATABASE}/search_impact_sentences">evidence-of-impact sentences</a> &middot;
+<a href="/{DATABASE}/statements_with_impact">how many statements show impact</a> &middot;
 <a href="/{DATABASE}/compliance_summary">compliance summary</a> &middot;
 <a href="/{DATABASE}/missing_content">statements missing mandatory content</a> &middot;
 <a href="/{DATABASE}/registry_mismatches">registry vs text mismatches</a> &middot;

@@ -107,6 +107,44 @@ ORDER BY c.registry_year DESC, c.evidence_p DESC, c.organisation
 LIMIT 1000"""
 
 
+MIN_CONFIDENCE = "COALESCE(CAST(NULLIF(:min_confidence, '') AS REAL), 0)"
+# The impact sentences each statement is counted on: those at or above the confidence asked for.
+QUALIFYING_IMPACT = f"""qualifying AS (
+  SELECT i.statement_id, count(*) AS n, max(i.evidence_p) AS best_p FROM impact_sentences i
+  WHERE i.evidence_p >= {MIN_CONFIDENCE} GROUP BY i.statement_id
+)"""
+
+STATEMENTS_WITH_IMPACT = f"""-- Statements with an impact sentence (at or above min_confidence, default 0),
+-- beside the statements read and all statements filed. resting_on_one_sentence: those whose
+-- impact is a single sentence (open them: is it an outcome?).
+WITH {QUALIFYING_IMPACT}
+SELECT c.jurisdiction, c.registry_year,
+       count(q.statement_id) AS statements_with_impact,
+       sum(c.assessed) AS statements_read,
+       count(*) AS statements,
+       sum(q.n = 1) AS resting_on_one_sentence,
+       COALESCE(sum(q.n), 0) AS impact_sentences,
+       {MIN_CONFIDENCE} AS min_confidence
+FROM compliance c LEFT JOIN qualifying q ON q.statement_id = c.statement_id
+WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+GROUP BY c.jurisdiction, c.registry_year
+ORDER BY c.jurisdiction, c.registry_year DESC"""
+
+IMPACT_STATEMENTS = f"""-- Each statement counted as showing impact, with the sentences it is counted on.
+WITH {QUALIFYING_IMPACT}
+SELECT c.organisation, c.jurisdiction, c.registry_year, q.n AS impact_sentences, c.sentence_count,
+       i.text AS strongest_sentence, i.evidence_p AS confidence, i.page_no, i.stored_copy,
+       {MIN_CONFIDENCE} AS min_confidence, c.statement_id
+FROM qualifying q
+JOIN compliance c ON c.statement_id = q.statement_id
+LEFT JOIN impact_sentences i ON i.statement_id = c.statement_id AND i.sentence_id = (
+  SELECT x.sentence_id FROM impact_sentences x WHERE x.statement_id = c.statement_id
+  ORDER BY x.evidence_p DESC, x.sentence_id LIMIT 1)
+WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+ORDER BY c.registry_year DESC, c.jurisdiction, q.n, c.organisation
+LIMIT 1000"""
+
+
 def _share(expr: str, name: str) -> str:
     return f"round(avg({expr}), 3) AS {name}"
 
@@ -263,6 +301,28 @@ def canned_queries() -> dict[str, dict]:
             ),
             "sql": IMPACT_SENTENCES,
             "params": ["company", "sector", "year", "jurisdiction"],
+        },
+        "statements_with_impact": {
+            "title": "How many statements show evidence of impact, by jurisdiction and year",
+            "description": (
+                "Statements whose text has at least one sentence labelled evidence of impact (an outcome "
+                "for people), beside the statements whose text was read and all statements filed. "
+                "resting_on_one_sentence counts those whose impact is one sentence only; min_confidence "
+                "(0 to 1) counts only sentences the model is at least that sure of. Open "
+                "statements_with_impact for the statements and the sentence each is counted on, "
+                "impact_sentences for every such sentence. Labels are machine classifications."
+            ),
+            "sql": STATEMENTS_WITH_IMPACT,
+            "params": ["jurisdiction", "year", "min_confidence"],
+        },
+        "impact_statements": {
+            "title": "Statements counted as showing impact, and the sentences they are counted on",
+            "description": (
+                "Every statement with at least one evidence-of-impact sentence: how many, the most "
+                "confident one with its page, and (impact_sentences) a link to all of them."
+            ),
+            "sql": IMPACT_STATEMENTS,
+            "params": ["jurisdiction", "year", "min_confidence"],
         },
         "compliance_summary": {
             "title": "Compliance summary by jurisdiction, year and sector",

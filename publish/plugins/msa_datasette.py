@@ -101,6 +101,24 @@ def _compliance_link(datasette, database: str, row) -> str | None:
     return datasette.urls.table(database, "compliance") + "?" + urlencode(args)
 
 
+def _impact_sentences_link(datasette, database: str, row) -> str | None:
+    """A count of impact sentences → those sentences: one statement's, or a group's (year, sector)."""
+    keys = set(row.keys())
+    if "statement_id" in keys:
+        args: dict = {"statement_id": row["statement_id"]}
+    elif {"jurisdiction", "registry_year"} <= keys:
+        args = {"jurisdiction": row["jurisdiction"], "registry_year": row["registry_year"]}
+        if "sector" in keys and row["sector"] != "(no sector given)":
+            args["sectors__arraycontains"] = row["sector"]
+        elif "sector" in keys:
+            args["sectors__isnull"] = "1"
+    else:
+        return None
+    if row["min_confidence"] if "min_confidence" in keys else None:
+        args["evidence_p__gte"] = row["min_confidence"]
+    return datasette.urls.table(database, "impact_sentences") + "?" + urlencode(args)
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     """Link ids in query results (table pages already link them), and stored copies everywhere."""
@@ -116,6 +134,13 @@ def render_cell(row, value, column, table, database, datasette):
         href = datasette.urls.query(database, "boilerplate_uses") + "?" + urlencode({"boilerplate_id": value})
     elif column == "statements":
         href = _compliance_link(datasette, database, row)
+    elif column == "impact_sentences" and isinstance(value, int):
+        href = _impact_sentences_link(datasette, database, row)
+    elif column == "statements_with_impact" and {"jurisdiction", "registry_year"} <= set(row.keys()):
+        args = {"jurisdiction": row["jurisdiction"], "year": row["registry_year"]}
+        if "min_confidence" in set(row.keys()):
+            args["min_confidence"] = row["min_confidence"]
+        href = datasette.urls.query(database, "impact_statements") + "?" + urlencode(args)
     elif column == "name" and "organisation_id" in list(row.keys()):  # an organisation: its years
         href = datasette.urls.query(database, "company_statements") + "?" + urlencode({"company": value})
     else:
