@@ -116,6 +116,11 @@ def table_metadata() -> dict:
             "facets": ["evidence", "jurisdictions"],
         },
         "boilerplate_sentences": {"facets": ["boilerplate_id"]},
+        "verdict_sentences": {
+            "label_column": "verdict_name",
+            "sort": "rank",
+            "facets": ["verdict", "outcome", "basis"],
+        },
     }
     for name, settings in extra.items():
         tables[name].update(settings)

@@ -178,6 +178,24 @@ GROUP BY jurisdiction, registry_year, sector
 ORDER BY jurisdiction, registry_year DESC, statements DESC, sector"""
 
 
+# The sentences behind verdicts (msa/publish/verdicts.py), as "verdict basis: sentence id p.N; …"
+# so that a CSV export carries them, and a link to them (publish plugin renders it).
+def verdict_sentences_sql(where: str) -> str:
+    """Sentence ids with pages behind the verdicts of `c.statement_id` that match `where` (over v)."""
+    return f"""(SELECT group_concat(v.verdict || ' ' || v.basis || ': ' || v.sentence_id
+                           || COALESCE(' p.' || v.page_no, ''), '; ')
+   FROM verdict_sentences v WHERE v.statement_id = c.statement_id AND {where})"""
+
+
+MISSING_VERDICTS = (
+    "((v.verdict IN ('approval', 'signature') AND v.outcome = 'missing') "
+    "OR (v.verdict LIKE 'au_c%' AND v.outcome IN ('not_met', 'partly')))"
+)
+MISSING_LINK = (
+    "CASE WHEN c.assessed = 1 THEN 'verdict_sentences?statement_id=' || c.statement_id "
+    "|| '&outcome__in=missing,not_met,partly' END"
+)
+
 MISSING_AU = {
     "au_c1": "s.16(1)(a) reporting entity",
     "au_c2": "s.16(1)(b) structure, operations, supply chains",
@@ -210,6 +228,8 @@ SELECT * FROM (
          CASE WHEN c.assessed = 0 THEN 'statement text not available'
               ELSE rtrim({missing}, '; ') END AS missing,
          rtrim({partly}, '; ') AS partly_met,
+         {verdict_sentences_sql(MISSING_VERDICTS)} AS sentences,
+         {MISSING_LINK} AS sentences_link,
          c.document_url, c.registry_url, c.statement_id
   FROM compliance c
   WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER} AND {SECTOR_FILTER}
@@ -218,13 +238,18 @@ WHERE missing != ''
 ORDER BY jurisdiction, registry_year DESC, organisation"""
 
 
-REGISTRY_MISMATCHES = """-- UK: an s.54(5) area declared in the registry and not in the text, or the reverse.
+AREA_SQL = "substr(m.value, 1, instr(m.value, ':') - 1)"
+REGISTRY_MISMATCHES = f"""-- UK: an s.54(5) area declared in the registry and not in the text, or the reverse.
+-- sentences: those the area was found on, or (declared, not found) the closest candidates.
 SELECT c.registry_year, c.organisation,
-       substr(m.value, 1, instr(m.value, ':') - 1) AS area,
+       {AREA_SQL} AS area,
        CASE WHEN m.value LIKE '%:declared_not_detected'
             THEN 'declared in the registry, not found in the text'
             ELSE 'found in the text, not declared in the registry' END AS mismatch,
-       c.uk_mismatches AS mismatches_in_statement, c.document_url, c.registry_url, c.statement_id
+       c.uk_mismatches AS mismatches_in_statement,
+       {verdict_sentences_sql(f"v.verdict = {AREA_SQL}")} AS sentences,
+       'verdict_sentences?statement_id=' || c.statement_id || '&verdict=' || {AREA_SQL} AS sentences_link,
+       c.document_url, c.registry_url, c.statement_id
 FROM compliance c, json_each(c.uk_mismatch) m
 WHERE c.jurisdiction = 'uk' AND c.uk_mismatch IS NOT NULL
   AND (:year = '' OR c.registry_year = CAST(:year AS INTEGER))

@@ -27,6 +27,8 @@ _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 NO_MATCH = '"msa_no_search_terms"'
 PLUGIN = "msa_datasette"
 STORED_PREFIX = "/-/documents/"  # msa_documents.py serves the content store there
+# A sentence id as the rationale cites it: {first 16 hex of the document id}-{5-digit position}.
+SENTENCE_ID = re.compile(r"\b[0-9a-f]{16}-\d{5}\b")
 ROW_LINKS = {
     "statement_id": "statements",
     "sentence_id": "sentences",
@@ -126,6 +128,9 @@ def render_cell(row, value, column, table, database, datasette):
         page = value.partition("#page=")[2]
         text = f"stored copy, page {page}" if page else "stored copy"
         return Markup(f'<a class="msa-stored-copy" href="{escape(datasette.urls.path(value))}">{text}</a>')
+    if column == "sentences_link" and isinstance(value, str) and value.startswith("verdict_sentences?"):
+        href = datasette.urls.database(database) + "/" + value
+        return Markup(f'<a class="msa-verdict-sentences" href="{escape(href)}">sentences</a>')
     if table is not None or value is None or isinstance(value, bytes):
         return None
     if column in ROW_LINKS:
@@ -153,6 +158,77 @@ def render_cell(row, value, column, table, database, datasette):
 def document_path(datasette, document_id: str) -> str:
     """Where this server serves the stored copy of a document (the route is msa_documents.py's)."""
     return datasette.urls.path(STORED_PREFIX + document_id)
+
+
+def link_sentence_ids(datasette, database: str, text: str, pages: dict[str, tuple]) -> Markup:
+    """The rationale with each sentence id a link to its row, and its page to the stored copy."""
+    out, last = [], 0
+    for match in SENTENCE_ID.finditer(text):
+        sid = match.group(0)
+        out.append(escape(text[last : match.start()]))
+        href = datasette.urls.row(database, "sentences", tilde_encode(sid))
+        link = f'<a class="msa-sentence" href="{escape(href)}">{escape(sid)}</a>'
+        if sid in pages and pages[sid][0]:
+            page_no, document_id, media_type = pages[sid]
+            stored = document_path(datasette, document_id) + (
+                f"#page={page_no}" if media_type == "pdf" else ""
+            )
+            link += f' <a class="msa-sentence-page" href="{escape(stored)}">p.&nbsp;{page_no}</a>'
+        out.append(Markup(link))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+async def _statement_verdicts(datasette, database: str, statement_id: str) -> dict:
+    """The summary's rationale (ids linked) and each verdict with the sentences behind it."""
+    db = datasette.get_database(database)
+    summary = (
+        await db.execute("SELECT rationale FROM statement_summaries WHERE statement_id = ?", [statement_id])
+    ).first()
+    if summary is None or not await db.table_exists("verdict_sentences"):
+        return {}
+    rationale = summary["rationale"] or ""
+    ids = sorted(set(SENTENCE_ID.findall(rationale)))
+    found = await db.execute(
+        "SELECT s.sentence_id, s.page_no, s.document_id, d.media_type FROM sentences s "
+        "LEFT JOIN documents d ON d.document_id = s.document_id "
+        f"WHERE s.sentence_id IN ({', '.join('?' for _ in ids)})",
+        ids,
+    )
+    pages = {r["sentence_id"]: (r["page_no"], r["document_id"], r["media_type"]) for r in found.rows}
+    rows = await db.execute(
+        "SELECT verdict, verdict_name, outcome, basis, sentence_id, page_no, stored_copy, text "
+        "FROM verdict_sentences WHERE statement_id = ? ORDER BY rowid",
+        [statement_id],
+    )
+    verdicts: dict[str, dict] = {}
+    for r in rows.rows:
+        entry = verdicts.setdefault(
+            r["verdict"],
+            {
+                "name": r["verdict_name"],
+                "outcome": r["outcome"],
+                "basis": r["basis"],
+                "sentences": [],
+                "url": datasette.urls.table(database, "verdict_sentences")
+                + "?"
+                + urlencode({"statement_id": statement_id, "verdict": r["verdict"]}),
+            },
+        )
+        entry["sentences"].append(
+            {
+                "sentence_id": r["sentence_id"],
+                "url": datasette.urls.row(database, "sentences", tilde_encode(r["sentence_id"])),
+                "page_no": r["page_no"],
+                "stored_url": datasette.urls.path(r["stored_copy"]),
+                "text": r["text"],
+            }
+        )
+    return {
+        "rationale": link_sentence_ids(datasette, database, rationale, pages),
+        "verdicts": list(verdicts.values()),
+    }
 
 
 def group_documents(datasette, rows: list[dict]) -> list[dict]:
@@ -211,6 +287,7 @@ async def _statement_sources(datasette, database: str, statement_id: str) -> dic
     return {
         "statement": dict(statement),
         "documents": group_documents(datasette, [dict(d) for d in documents]),
+        **await _statement_verdicts(datasette, database, statement_id),
         "compliance_url": datasette.urls.row(database, "compliance", tilde_encode(statement_id)),
         "sentences_url": datasette.urls.table(database, "statement_sentences")
         + "?"
