@@ -21,6 +21,7 @@ TESTED = {
     "company_statements",
     "search_impact_sentences",
     "statements_with_impact",
+    "company_impact_sentences",
     "impact_statements",
     "compliance_summary",
     "missing_content",
@@ -267,3 +268,35 @@ def test_statements_with_impact_and_the_statements_behind_them(ds):
         ("uk-2022-HLF00001", 1),
     ]
     assert listed[1]["strongest_sentence"].startswith("In 2022, 37 migrant workers")
+
+
+def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
+    from db import connect
+    from msa.build_stage import run_build
+    from tests.publish_fixture import Line, statements, write_statement
+
+    repaid = "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment fees totalling £21,400."
+    db = connect(tmp_path / "msa.db")
+    for st in statements():
+        if st.statement_id == "uk-2023-HLF00001":  # repeats, in other case and spacing, a 2022 sentence
+            st.lines.append(Line("  " + repaid.upper(), "impact", ("c4_remediation",), 3))
+        write_statement(db, st)
+    run_build(db)
+    db.conn.close()
+    ds = datasette_app(tmp_path / "msa.db")
+    found = rows(ds, "/msa/company_impact_sentences.json?company=harbourline")
+    by_year = {(r["registry_year"], r["new_this_year"], r["also_in_year"]) for r in found}
+    assert (2023, 0, 2022) in by_year and (2022, 1, None) in by_year
+    assert sum(r["new_this_year"] == 0 for r in found) == 1
+    new_only = rows(ds, "/msa/company_impact_sentences.json?company=harbourline&new_only=1")
+    assert len(new_only) == len(found) - 1 and all(r["new_this_year"] == 1 for r in new_only)
+    assert rows(ds, "/msa/company_impact_sentences.json?company=") == []
+
+
+def test_search_boilerplate_by_company(ds):
+    found = rows(ds, "/msa/search_boilerplate.json?company=wattle&min_organisations=2")
+    assert found and len(found) < len(rows(ds, "/msa/search_boilerplate.json?min_organisations=2"))
+    for shared in found:
+        uses = rows(ds, f"/msa/boilerplate_uses.json?boilerplate_id={shared['boilerplate_id']}")
+        assert "Wattle Ridge Mining Pty Ltd" in {r["organisation"] for r in uses}
+    assert len(rows(ds, "/msa/search_boilerplate.json?company=nobody-like-this&min_organisations=2")) == 0

@@ -257,6 +257,29 @@ WHERE c.jurisdiction = 'uk' AND c.uk_mismatch IS NOT NULL
   AND (:kind = '' OR m.value LIKE '%:' || :kind)
 ORDER BY c.registry_year DESC, c.uk_mismatches DESC, c.organisation, area"""
 
+COMPANY_IMPACT_SENTENCES = """-- One company's evidence-of-impact sentences year by year; new_this_year = 0 when the same
+-- sentence (case and spacing aside) is in one of its earlier statements.
+WITH st AS (
+  SELECT c.statement_id, c.registry_year FROM compliance c
+  WHERE :company != '' AND c.assessed = 1 AND c.organisation LIKE '%' || :company || '%'
+),
+said AS (
+  SELECT st.registry_year, lower(trim(s.text)) AS key FROM st
+  JOIN statement_summaries ss ON ss.statement_id = st.statement_id
+  JOIN sentences s ON s.document_id = ss.document_id
+),
+impact AS (
+  SELECT i.*, (SELECT max(x.registry_year) FROM said x
+               WHERE x.key = lower(trim(i.text)) AND x.registry_year < i.registry_year) AS also_in
+  FROM impact_sentences i JOIN st ON st.statement_id = i.statement_id
+)
+SELECT organisation, registry_year, also_in IS NULL AS new_this_year, also_in AS also_in_year, text,
+       evidence_p AS confidence, page_no, source_url, stored_copy, statement_id, sentence_id
+FROM impact
+WHERE (:new_only = '' OR also_in IS NULL)
+ORDER BY organisation, registry_year DESC, new_this_year DESC, evidence_p DESC
+LIMIT 1000"""
+
 BOILERPLATE = """-- Sentences found, word for word once names, numbers and punctuation are set aside,
 -- in the statements of many organisations. Open a boilerplate_id to see who uses it.
 SELECT b.boilerplate_id, b.n_organisations, b.n_statements, b.first_year, b.last_year,
@@ -266,6 +289,9 @@ WHERE b.n_organisations >= COALESCE(CAST(NULLIF(:min_organisations, '') AS INTEG
   AND (:jurisdiction = '' OR instr(b.jurisdictions, lower(:jurisdiction)) > 0)
   AND (:evidence = '' OR b.evidence = :evidence)
   AND (:contains = '' OR b.text LIKE '%' || :contains || '%')
+  AND (:company = '' OR b.boilerplate_id IN (
+    SELECT bs.boilerplate_id FROM boilerplate_sentences bs JOIN compliance c ON c.statement_id = bs.statement_id
+    WHERE c.organisation LIKE '%' || :company || '%'))
 ORDER BY b.n_organisations DESC, b.n_sentences DESC, b.boilerplate_id
 LIMIT 1000"""
 
@@ -316,6 +342,16 @@ def canned_queries() -> dict[str, dict]:
             ),
             "sql": COMPANY_STATEMENTS,
             "params": ["company"],
+        },
+        "company_impact_sentences": {
+            "title": "A company's evidence-of-impact sentences, the new ones first",
+            "description": (
+                "Every evidence-of-impact sentence of the organisations whose name contains the text "
+                "typed, year by year; new_this_year is 0 when the same sentence is in one of its earlier "
+                "statements (also_in_year). new_only=1 shows the new ones only."
+            ),
+            "sql": COMPANY_IMPACT_SENTENCES,
+            "params": ["company", "new_only"],
         },
         "search_impact_sentences": {
             "title": "Evidence-of-impact sentences, by company, sector or year",
@@ -386,10 +422,10 @@ def canned_queries() -> dict[str, dict]:
             "description": (
                 "Sentences that recur verbatim or near-verbatim (same words once organisation names, "
                 "numbers, legal forms and punctuation are set aside) in the statements of at least "
-                "min_organisations organisations (default 3)."
+                "min_organisations organisations (default 3); company: only those a company uses."
             ),
             "sql": BOILERPLATE,
-            "params": ["min_organisations", "jurisdiction", "evidence", "contains"],
+            "params": ["min_organisations", "jurisdiction", "evidence", "contains", "company"],
         },
         "boilerplate_uses": {
             "title": "Who uses a boilerplate sentence",

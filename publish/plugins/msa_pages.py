@@ -150,4 +150,16 @@ def extra_template_vars(view_name, table, database, request, datasette):
             return {"msa_companies": await _companies(datasette, database)}
 
         return companies
+    if query == COMPANY_QUERY:
+        company = request.args.get("company", "").strip()
+        return {
+            "msa_company_links": {
+                "impact": datasette.urls.query(database, "company_impact_sentences")
+                + "?"
+                + urlencode({"company": company}),
+                "boilerplate": datasette.urls.query(database, "search_boilerplate")
+                + "?"
+                + urlencode({"company": company, "min_organisations": 2}),
+            }
+        }
     return {}
