@@ -275,7 +275,10 @@ def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
     from msa.build_stage import run_build
     from tests.publish_fixture import Line, statements, write_statement
 
-    repaid = "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment fees totalling £21,400."
+    repaid = (
+        "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment "
+        "fees totalling £21,400."
+    )
     db = connect(tmp_path / "msa.db")
     for st in statements():
         if st.statement_id == "uk-2023-HLF00001":  # repeats, in other case and spacing, a 2022 sentence

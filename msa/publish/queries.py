@@ -257,8 +257,8 @@ WHERE c.jurisdiction = 'uk' AND c.uk_mismatch IS NOT NULL
   AND (:kind = '' OR m.value LIKE '%:' || :kind)
 ORDER BY c.registry_year DESC, c.uk_mismatches DESC, c.organisation, area"""
 
-COMPANY_IMPACT_SENTENCES = """-- One company's evidence-of-impact sentences year by year; new_this_year = 0 when the same
--- sentence (case and spacing aside) is in one of its earlier statements.
+COMPANY_IMPACT_SENTENCES = """-- One company's evidence-of-impact sentences year by year; new_this_year = 0
+-- when the same sentence (case and spacing aside) is in one of its earlier statements.
 WITH st AS (
   SELECT c.statement_id, c.registry_year FROM compliance c
   WHERE :company != '' AND c.assessed = 1 AND c.organisation LIKE '%' || :company || '%'
@@ -290,7 +290,8 @@ WHERE b.n_organisations >= COALESCE(CAST(NULLIF(:min_organisations, '') AS INTEG
   AND (:evidence = '' OR b.evidence = :evidence)
   AND (:contains = '' OR b.text LIKE '%' || :contains || '%')
   AND (:company = '' OR b.boilerplate_id IN (
-    SELECT bs.boilerplate_id FROM boilerplate_sentences bs JOIN compliance c ON c.statement_id = bs.statement_id
+    SELECT bs.boilerplate_id FROM boilerplate_sentences bs
+    JOIN compliance c ON c.statement_id = bs.statement_id
     WHERE c.organisation LIKE '%' || :company || '%'))
 ORDER BY b.n_organisations DESC, b.n_sentences DESC, b.boilerplate_id
 LIMIT 1000"""
