@@ -91,3 +91,27 @@ def test_only_stored_document_ids_are_served(demo_ds):
             response = fetch(demo_ds, response.headers["location"])
         assert response.status_code == 404, path
         assert b"SQLite format" not in response.content
+
+
+def test_a_stored_path_outside_the_content_store_is_not_served(demo_db, tmp_path):
+    import shutil
+    import sqlite3
+
+    from msa.serve import datasette_app
+
+    shutil.copytree(demo_db.parent / "documents", tmp_path / "documents")
+    shutil.copy(demo_db, tmp_path / "msa.db")
+    conn = sqlite3.connect(tmp_path / "msa.db")
+    ids = [r[0] for r in conn.execute("SELECT document_id FROM documents ORDER BY document_id LIMIT 3")]
+    (tmp_path / "secret.txt").write_text("not a document")
+    conn.execute("UPDATE documents SET path = '../secret.txt' WHERE document_id = ?", [ids[0]])
+    conn.execute("UPDATE documents SET path = 'documents/../msa.db' WHERE document_id = ?", [ids[1]])
+    conn.commit()
+    conn.close()
+    (tmp_path / "documents" / next((tmp_path / "documents").glob(f"{ids[2]}.*")).name).write_bytes(b"changed")
+    ds = datasette_app(tmp_path / "msa.db")
+    for document_id in ids:
+        response = fetch(ds, f"/-/documents/{document_id}")
+        assert response.status_code == 404, document_id
+        assert b"not a document" not in response.content and b"SQLite format" not in response.content
+    assert "does not match its id" in fetch(ds, f"/-/documents/{ids[2]}").text

@@ -116,3 +116,14 @@ def test_statement_page_gives_the_rationale_with_linked_sentence_ids(demo_ds, de
     assert len(verdicts) == 2 + len(UK_AREAS)
     au = fetch(demo_ds, "/msa/statements/au-2023-415").text
     assert "AU s.16(1)(f) consultation" in au and "None found; closest candidates" in au
+
+
+def test_compliance_row_page_shows_each_verdict_with_its_sentences(demo_ds):
+    html = fetch(demo_ds, "/msa/compliance/uk-2021-tF1hZ5sj").text
+    assert '<p class="msa-rationale">' in html and "/msa/statements/uk-2021-tF1hZ5sj" in html
+    verdicts = re.findall(
+        r'<tr class="msa-verdict">\s*<td><a href="([^"]+)">([^<]+)</a></td>\s*<td>([^<]+)</td>', html
+    )
+    assert len(verdicts) == 2 + len(UK_AREAS)
+    policies = next(v for v in verdicts if "policies" in v[1])
+    assert policies[2] == "not found; declared"  # declared in the registry, not found in the text

@@ -300,12 +300,17 @@ async def _statement_sources(datasette, database: str, statement_id: str) -> dic
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """On a statement's row page: its documents, registry page and related views."""
-    if view_name != "row" or table != "statements" or request is None:
+    """On a statement's row page: its documents, registry page, verdicts and related views; on its
+    compliance row: the verdicts with their sentences."""
+    if view_name != "row" or table not in ("statements", "compliance") or request is None:
         return {}
 
     async def inner():
         statement_id = tilde_decode(request.url_vars.get("pks", ""))
+        if table == "compliance":
+            verdicts = await _statement_verdicts(datasette, database, statement_id)
+            url = datasette.urls.row(database, "statements", tilde_encode(statement_id))
+            return {"msa_sources": {**verdicts, "statement_url": url}}
         return {"msa_sources": await _statement_sources(datasette, database, statement_id)}
 
     return inner
