@@ -67,11 +67,15 @@ def test_home_search_and_dashboard(page, server, tmp_path):
     page.get_by_role("link", name="dashboard").click()
     page.wait_for_url("**/-/dashboards/coverage")
     assert page.get_by_role("heading", name="Criteria coverage and impact share").is_visible()
-    page.wait_for_function("document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= 6")
+    page.wait_for_function("document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= 7")
     metric = page.locator("#chart-statements p")
     metric.wait_for()
     assert metric.inner_text() == "7"
-    for title in ("Criteria coverage by year", "Impact share by year and jurisdiction"):
+    for title in (
+        "Statements showing evidence of impact, beside the statements read",
+        "Criteria coverage by year",
+        "Impact share by year and jurisdiction",
+    ):
         assert page.get_by_text(title).first.is_visible()
     page.wait_for_timeout(500)  # let the last charts finish drawing before the picture
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

@@ -108,12 +108,19 @@ def dashboard() -> dict:
             "library": "vega-lite",
             "display": {
                 "transform": [
-                    {"fold": ["statements_read", "with_evidence_of_impact"], "as": ["count_of", "statements"]}
+                    {
+                        "fold": ["statements_read", "with_evidence_of_impact"],
+                        "as": ["count_of", "statements"],
+                    },
+                    {"calculate": "upper(datum.jurisdiction) + ' ' + datum.registry_year", "as": "group"},
                 ],
-                "mark": {"type": "bar", "tooltip": True},
                 "encoding": {
-                    "column": {"field": "jurisdiction", "type": "nominal", "title": "Jurisdiction"},
-                    "x": {"field": "registry_year", "type": "ordinal", "title": "Registry year"},
+                    "x": {
+                        "field": "group",
+                        "type": "nominal",
+                        "sort": None,
+                        "title": "Jurisdiction, registry year",
+                    },
                     "xOffset": {"field": "count_of", "sort": ["statements_read", "with_evidence_of_impact"]},
                     "y": {"field": "statements", "type": "quantitative", "title": "Statements"},
                     "color": {
@@ -122,8 +129,13 @@ def dashboard() -> dict:
                         "title": None,
                         "sort": ["statements_read", "with_evidence_of_impact"],
                         "scale": {"range": ["#adb5bd", "#1971c2"]},
+                        "legend": {"labelExpr": "replace(datum.label, /_/g, ' ')"},
                     },
                 },
+                "layer": [
+                    {"mark": {"type": "bar", "tooltip": True}},
+                    {"mark": {"type": "text", "dy": -6}, "encoding": {"text": {"field": "statements"}}},
+                ],
             },
         },
         "coverage-year": {
@@ -223,10 +235,10 @@ def dashboard() -> dict:
             "claim is evidence of impact, by year, sector and jurisdiction.",
             "layout": [
                 ["intro", "intro", "statements", "impact"],
-                ["impact-statements", "impact-statements", "impact-statements", "impact-statements"],
+                ["impact-statements", "impact-statements", "impact-year", "impact-year"],
                 ["coverage-year", "coverage-year", "coverage-jurisdiction", "coverage-jurisdiction"],
-                ["coverage-sector", "coverage-sector", "impact-year", "impact-year"],
-                ["impact-sector", "impact-sector", "au-status", "au-status"],
+                ["coverage-sector", "coverage-sector", "au-status", "au-status"],
+                ["impact-sector", "impact-sector", "impact-sector", "impact-sector"],
             ],
             "filters": filters,
             "charts": charts,
