@@ -10,6 +10,7 @@ reader can check that nothing was missed. One row per (statement, verdict, sente
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterator
 
@@ -21,6 +22,7 @@ from msa.progress import progress
 
 TABLE = "verdict_sentences"
 CLOSEST = 3  # candidates shown for a verdict with no sentence found
+FOUND_LISTED = 5  # sentences shown for a verdict, best first (as the summary cites per criterion)
 STORED_PREFIX = "/-/documents/"  # publish/plugins/msa_documents.py serves the content store there
 # The AIMS questions a UK area is read from (classify/summary_areas.uk_area_sentences's docstring):
 # ranks the closest candidates when the detector found none.
@@ -58,30 +60,50 @@ COLUMNS = (
 )
 
 
-def _score(row: dict, criteria: tuple[str, ...]) -> float:
-    return max(float(row.get(f"{c}_p") or 0.0) for c in criteria)
+class DocumentScores:
+    """Each sentence's best model score over a set of criteria, computed once per document and set."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = rows
+        self.position = {r["sentence_id"]: i for i, r in enumerate(rows)}
+        self._by_criteria: dict[tuple[str, ...], list[float]] = {}
+
+    def scores(self, criteria: tuple[str, ...]) -> list[float]:
+        if criteria not in self._by_criteria:
+            columns = [[float(r.get(f"{c}_p") or 0.0) for r in self.rows] for c in criteria]
+            self._by_criteria[criteria] = [max(v) for v in zip(*columns, strict=True)] if columns else []
+        return self._by_criteria[criteria]
+
+    def score(self, row: dict, criteria: tuple[str, ...]) -> float:
+        return self.scores(criteria)[self.position[row["sentence_id"]]]
+
+    def best(self, rows: list[dict], criteria: tuple[str, ...], n: int) -> list[dict]:
+        """The n highest-scored of `rows` (ties: reading order)."""
+        scores, position = self.scores(criteria), self.position
+        return heapq.nsmallest(
+            n, rows, key=lambda r: (-scores[position[r["sentence_id"]]], position[r["sentence_id"]])
+        )
 
 
-def _closest(rows: list[dict], criteria: tuple[str, ...]) -> list[dict]:
-    return sorted(rows, key=lambda r: (-_score(r, criteria), r["sentence_idx"]))[:CLOSEST]
+def statement_verdicts(
+    statement: dict, scores: DocumentScores
+) -> Iterator[tuple[str, str, str, tuple[str, ...], list[dict], str]]:
+    """(verdict, name, outcome, criteria read, sentences, basis) for one statement.
 
-
-def statement_verdicts(statement: dict, rows: list[dict]) -> Iterator[tuple[str, str, str, list[dict], str]]:
-    """(verdict, name, outcome, sentences, basis) for one statement; `rows` its document's labelled sentences.
-
-    basis is `found` (the sentences the verdict rests on) or `closest` (none found: the best candidates).
+    `scores` holds its document's labelled sentences. basis is `found` (the sentences the verdict
+    rests on, best first, at most FOUND_LISTED) or `closest` (none found: the best candidates).
     """
-    by_id = {r["sentence_id"]: r for r in rows}
+    rows = scores.rows
     cited = json.loads(statement.get("criteria_sentences") or "{}")
-
-    def found(criteria: tuple[str, ...]) -> list[dict]:
-        ids = dict.fromkeys(i for c in criteria for i in cited.get(c, []) if i in by_id)
-        return sorted((by_id[i] for i in ids), key=lambda r: -_score(r, criteria))
 
     def verdict(code: str, name: str, outcome: str, criteria: tuple[str, ...], sentences: list[dict]):
         if sentences:
-            return code, name, outcome, sentences, "found"
-        return code, name, outcome, _closest(rows, criteria), "closest"
+            return code, name, outcome, criteria, scores.best(sentences, criteria, FOUND_LISTED), "found"
+        return code, name, outcome, criteria, scores.best(rows, criteria, CLOSEST), "closest"
+
+    def found(criteria: tuple[str, ...]) -> list[dict]:
+        ids = dict.fromkeys(i for c in criteria for i in cited.get(c, []) if i in scores.position)
+        return [rows[scores.position[i]] for i in ids]
 
     for code in ("approval", "signature"):
         outcome = "found" if statement.get(code) else "missing"
@@ -94,19 +116,17 @@ def statement_verdicts(statement: dict, rows: list[dict]) -> Iterator[tuple[str,
         detected = uk_area_sentences(rows)
         for area in UK_AREAS:
             outcome = "found" if statement.get(f"uk_detected_{area}") else "not found"
-            sentences = sorted(detected[area], key=lambda r: -_score(r, UK_AREA_CRITERIA[area]))
             declared = statement.get(f"declared_{area}")
             if declared is not None:
                 outcome += "; declared" if declared else "; not declared"
-            yield verdict(area, UK_AREA_NAMES[area], outcome, UK_AREA_CRITERIA[area], sentences)
+            yield verdict(area, UK_AREA_NAMES[area], outcome, UK_AREA_CRITERIA[area], detected[area])
 
 
-def verdict_rows(statement: dict, rows: list[dict]) -> list[dict]:
+def verdict_rows(statement: dict, scores: DocumentScores) -> list[dict]:
     """The table rows of one statement: one per verdict and sentence it rests on (or candidate)."""
     out = []
     pdf = statement.get("media_type") == "pdf"
-    for code, name, outcome, sentences, basis in statement_verdicts(statement, rows):
-        criteria = UK_AREA_CRITERIA.get(code) or AU_MAP.get(code) or (code,)
+    for code, name, outcome, criteria, sentences, basis in statement_verdicts(statement, scores):
         for rank, r in enumerate(sentences, 1):
             page = f"#page={r['page_no']}" if pdf and r.get("page_no") else ""
             out.append(
@@ -119,7 +139,7 @@ def verdict_rows(statement: dict, rows: list[dict]) -> list[dict]:
                     "rank": rank,
                     "sentence_id": r["sentence_id"],
                     "page_no": r.get("page_no"),
-                    "score": round(_score(r, criteria), 3),
+                    "score": round(scores.score(r, criteria), 3),
                     "evidence": r.get("evidence"),
                     "text": r["text"],
                     "source_url": (statement.get("document_url") or "") + page
@@ -169,16 +189,18 @@ def build_verdict_sentences(db: sqlite_utils.Database, *, show_progress: bool = 
         )"""
     )
     statements = [dict(r) for r in db.query(STATEMENTS_SQL)]
-    cached: tuple[str | None, list[dict]] = (None, [])
+    cached: tuple[str | None, DocumentScores] = (None, DocumentScores([]))
     insert = f"INSERT INTO {TABLE} VALUES ({', '.join('?' for _ in COLUMNS)})"
     steps = progress(
         statements, total=len(statements), desc="verdict sentences", unit="stmt", enabled=show_progress
     )
     for statement in steps:
         if cached[0] != statement["document_id"]:  # statements sharing a document read it once
+            found = conn.execute(SENTENCES_SQL, [statement["document_id"]])
+            names = [d[0] for d in found.description]
             cached = (
                 statement["document_id"],
-                [dict(r) for r in db.query(SENTENCES_SQL, [statement["document_id"]])],
+                DocumentScores([dict(zip(names, r, strict=True)) for r in found]),
             )
         conn.executemany(insert, [tuple(r[c] for c in COLUMNS) for r in verdict_rows(statement, cached[1])])
     conn.execute(f"CREATE INDEX idx_{TABLE}_statement_verdict ON {TABLE}(statement_id, verdict)")
