@@ -288,7 +288,7 @@ def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
     db.conn.close()
     ds = datasette_app(tmp_path / "msa.db")
     found = rows(ds, "/msa/company_impact_sentences.json?company=harbourline")
-    by_year = {(r["registry_year"], r["new_this_year"], r["also_in_year"]) for r in found}
+    by_year = {(r["registry_year"], r["new_this_year"], r["first_said_in"]) for r in found}
     assert (2023, 0, 2022) in by_year and (2022, 1, None) in by_year
     assert sum(r["new_this_year"] == 0 for r in found) == 1
     new_only = rows(ds, "/msa/company_impact_sentences.json?company=harbourline&new_only=1")

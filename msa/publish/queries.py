@@ -107,6 +107,7 @@ ORDER BY c.registry_year DESC, c.evidence_p DESC, c.organisation
 LIMIT 1000"""
 
 
+IMPACT_STATEMENTS_LIMIT = 500
 MIN_CONFIDENCE = "COALESCE(CAST(NULLIF(:min_confidence, '') AS REAL), 0)"
 # The impact sentences each statement is counted on: those at or above the confidence asked for.
 QUALIFYING_IMPACT = f"""qualifying AS (
@@ -131,18 +132,22 @@ GROUP BY c.jurisdiction, c.registry_year
 ORDER BY c.jurisdiction, c.registry_year DESC"""
 
 IMPACT_STATEMENTS = f"""-- Each statement counted as showing impact, with the sentences it is counted on.
-WITH {QUALIFYING_IMPACT}
-SELECT c.organisation, c.jurisdiction, c.registry_year, q.n AS impact_sentences, c.sentence_count,
+WITH {QUALIFYING_IMPACT},
+chosen AS MATERIALIZED (  -- order and cut first: the strongest sentence is looked up for these only
+  SELECT c.organisation, c.jurisdiction, c.registry_year, q.n, c.sentence_count, c.statement_id
+  FROM qualifying q JOIN compliance c ON c.statement_id = q.statement_id
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+  ORDER BY c.registry_year DESC, c.jurisdiction, q.n, c.organisation
+  LIMIT {IMPACT_STATEMENTS_LIMIT}
+)
+SELECT ch.organisation, ch.jurisdiction, ch.registry_year, ch.n AS impact_sentences, ch.sentence_count,
        i.text AS strongest_sentence, i.evidence_p AS confidence, i.page_no, i.stored_copy,
-       {MIN_CONFIDENCE} AS min_confidence, c.statement_id
-FROM qualifying q
-JOIN compliance c ON c.statement_id = q.statement_id
-LEFT JOIN impact_sentences i ON i.statement_id = c.statement_id AND i.sentence_id = (
-  SELECT x.sentence_id FROM impact_sentences x WHERE x.statement_id = c.statement_id
+       {MIN_CONFIDENCE} AS min_confidence, ch.statement_id
+FROM chosen ch
+LEFT JOIN impact_sentences i ON i.statement_id = ch.statement_id AND i.sentence_id = (
+  SELECT x.sentence_id FROM impact_sentences x WHERE x.statement_id = ch.statement_id
   ORDER BY x.evidence_p DESC, x.sentence_id LIMIT 1)
-WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
-ORDER BY c.registry_year DESC, c.jurisdiction, q.n, c.organisation
-LIMIT 1000"""
+ORDER BY ch.registry_year DESC, ch.jurisdiction, ch.n, ch.organisation"""
 
 
 def _share(expr: str, name: str) -> str:
@@ -259,21 +264,23 @@ ORDER BY c.registry_year DESC, c.uk_mismatches DESC, c.organisation, area"""
 
 COMPANY_IMPACT_SENTENCES = """-- One company's evidence-of-impact sentences year by year; new_this_year = 0
 -- when the same sentence (case and spacing aside) is in one of its earlier statements.
-WITH st AS (
+WITH st AS MATERIALIZED (
   SELECT c.statement_id, c.registry_year FROM compliance c
   WHERE :company != '' AND c.assessed = 1 AND c.organisation LIKE '%' || :company || '%'
 ),
-said AS (
-  SELECT st.registry_year, lower(trim(s.text)) AS key FROM st
-  JOIN statement_summaries ss ON ss.statement_id = st.statement_id
-  JOIN sentences s ON s.document_id = ss.document_id
+first_said AS MATERIALIZED (
+  -- CROSS JOIN keeps this order: the company's few statements first, then their sentences.
+  SELECT lower(trim(s.text)) AS key, min(st.registry_year) AS first_year FROM st
+  CROSS JOIN statement_summaries ss ON ss.statement_id = st.statement_id
+  CROSS JOIN sentences s ON s.document_id = ss.document_id
+  GROUP BY key
 ),
 impact AS (
-  SELECT i.*, (SELECT max(x.registry_year) FROM said x
-               WHERE x.key = lower(trim(i.text)) AND x.registry_year < i.registry_year) AS also_in
-  FROM impact_sentences i JOIN st ON st.statement_id = i.statement_id
+  SELECT i.*, CASE WHEN f.first_year < i.registry_year THEN f.first_year END AS also_in
+  FROM st JOIN impact_sentences i ON i.statement_id = st.statement_id
+  LEFT JOIN first_said f ON f.key = lower(trim(i.text))
 )
-SELECT organisation, registry_year, also_in IS NULL AS new_this_year, also_in AS also_in_year, text,
+SELECT organisation, registry_year, also_in IS NULL AS new_this_year, also_in AS first_said_in, text,
        evidence_p AS confidence, page_no, source_url, stored_copy, statement_id, sentence_id
 FROM impact
 WHERE (:new_only = '' OR also_in IS NULL)
@@ -349,7 +356,7 @@ def canned_queries() -> dict[str, dict]:
             "description": (
                 "Every evidence-of-impact sentence of the organisations whose name contains the text "
                 "typed, year by year; new_this_year is 0 when the same sentence is in one of its earlier "
-                "statements (also_in_year). new_only=1 shows the new ones only."
+                "statements (first_said_in: the first year it was). new_only=1 shows the new ones only."
             ),
             "sql": COMPANY_IMPACT_SENTENCES,
             "params": ["company", "new_only"],
@@ -380,8 +387,9 @@ def canned_queries() -> dict[str, dict]:
         "impact_statements": {
             "title": "Statements counted as showing impact, and the sentences they are counted on",
             "description": (
-                "Every statement with at least one evidence-of-impact sentence: how many, the most "
-                "confident one with its page, and (impact_sentences) a link to all of them."
+                "Every statement with at least one evidence-of-impact sentence (the latest "
+                f"{IMPACT_STATEMENTS_LIMIT}): how many, the most confident one with its page, and "
+                "(impact_sentences) a link to all of them."
             ),
             "sql": IMPACT_STATEMENTS,
             "params": ["jurisdiction", "year", "min_confidence"],
