@@ -74,3 +74,13 @@ def test_a_facet_link_applies_its_filter(demo_ds):
     assert len(filtered) == int(count) and {r["evidence"] for r in filtered} == {"impact"}
     page = fetch(demo_ds, href).text
     assert '<option value="impact" selected>' in page
+
+
+def test_home_page_search_offers_criterion_and_jurisdiction_choices(demo_ds):
+    html = fetch(demo_ds, "/").text
+    form = re.search(r'<form class="msa-search".*?</form>', html, re.S).group(0)
+    criterion = re.search(r'<select name="criterion".*?</select>', form, re.S).group(0)
+    search_page = fetch(demo_ds, "/msa/search_sentences?q=workers").text
+    assert re.findall(r'<option value="([^"]*)"', criterion) == _options(search_page, "criterion")
+    jurisdiction = re.search(r'<select name="jurisdiction".*?</select>', form, re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"', jurisdiction) == ["", "uk", "au"]

@@ -23,6 +23,8 @@ AU_SOURCE = "https://modernslaveryregister.gov.au/"
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ROBOTS_ENV = "MSA_ROBOTS_TXT"
 
+CRITERION_OPTIONS = "".join(f'<option value="{c}">{c}</option>' for c in CRITERIA)
+
 DESCRIPTION_HTML = f"""
 <p>Modern slavery statements filed under the UK Modern Slavery Act 2015 (s.54) and the Australian
 Modern Slavery Act 2018 (s.16), collected from the two government registries and the companies' own
@@ -36,7 +38,13 @@ evidence of impact.</p>
     <option value="action">action</option><option value="commitment">commitment</option>
     <option value="negative">negative</option><option value="none">none</option>
   </select>
-  <input type="hidden" name="criterion" value=""><input type="hidden" name="jurisdiction" value="">
+  <select name="criterion" aria-label="Criterion">
+    <option value="">any criterion</option>{CRITERION_OPTIONS}
+  </select>
+  <select name="jurisdiction" aria-label="Jurisdiction">
+    <option value="">any jurisdiction</option><option value="uk">United Kingdom</option>
+    <option value="au">Australia</option>
+  </select>
   <input type="hidden" name="year" value="">
   <button type="submit">Search</button>
 </form>
