@@ -335,7 +335,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "statement_sentences": (
-        "View: every sentence of every analysed statement with the statement's year and its labels.",
+        "View: every sentence of every analysed statement, once, from the document its summary read, with "
+        "the statement's year and the sentence's labels.",
         {
             "statement_id": STATEMENT_ID,
             "jurisdiction": JURISDICTION,
@@ -350,7 +351,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "evidence": EVIDENCE_COLUMN,
             "evidence_p": "Model probability (0-1) of that evidence label",
             **{c: f"1 if the sentence {CRITERION_TEXT[c]}" for c in CRITERIA},
-            "document_url": "The original document",
+            "document_url": "The original document (one URL, the registry's copy first, when it was "
+            "fetched from several)",
         },
     ),
     "crawl_runs": (
