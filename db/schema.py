@@ -47,6 +47,21 @@ AU_CRITERIA: tuple[str, ...] = ("au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au
 
 DOCUMENT_STATUSES = ("pending", "ok", "error", "no_text", "landing_page")
 FETCH_STATUSES = ("fetched", "failed", "not_modified")
+# Where a statement's document came from, most trusted first: the registry's own copy, then the
+# company's StatementURL. Picks the document a summary reads and the one URL shown for it.
+DOCUMENT_ROLE_PREFERENCE: tuple[str, ...] = ("registry_pdf", "statement", "linked_pdf", "registry_page")
+
+
+def role_rank_sql(column: str) -> str:
+    """SQL ranking a statement_documents role by DOCUMENT_ROLE_PREFERENCE (0 = best)."""
+    whens = " ".join(f"WHEN '{role}' THEN {rank}" for rank, role in enumerate(DOCUMENT_ROLE_PREFERENCE))
+    return f"CASE {column} {whens} ELSE {len(DOCUMENT_ROLE_PREFERENCE)} END"
+
+
+# One URL for a statement's summarised document, fetched by several URLs (registry copy, own site).
+PRIMARY_DOCUMENT_URL_SQL = f"""(SELECT COALESCE(sd.final_url, sd.url) FROM statement_documents sd
+            WHERE sd.statement_id = ss.statement_id AND sd.document_id = ss.document_id
+            ORDER BY {role_rank_sql("sd.role")}, sd.fetched_at DESC LIMIT 1)"""
 
 
 def _label_columns() -> str:
@@ -238,19 +253,19 @@ CREATE INDEX IF NOT EXISTS idx_labels_version ON labels(label_version);
 """
 
 VIEWS = {
-    # One row per sentence of a statement: the join journalists and researchers need.
+    # One row per sentence of a statement, read from its summarised (primary) document only: a
+    # document fetched by two URLs is one document, so its sentences appear once.
     "statement_sentences": """
-        SELECT sd.statement_id, st.jurisdiction, st.registry_year, st.title,
+        SELECT ss.statement_id, st.jurisdiction, st.registry_year, st.title,
                s.sentence_id, s.document_id, s.sentence_idx, s.page_no, s.block_kind, s.text,
                l.evidence, l.evidence_p,
                {criteria},
-               COALESCE(sd.final_url, sd.url) AS document_url
-        FROM statement_documents sd
-        JOIN statement_summaries ss ON ss.statement_id = sd.statement_id AND ss.document_id = sd.document_id
-        JOIN statements st ON st.statement_id = sd.statement_id
-        JOIN sentences s ON s.document_id = sd.document_id
+               {document_url} AS document_url
+        FROM statement_summaries ss
+        JOIN statements st ON st.statement_id = ss.statement_id
+        JOIN sentences s ON s.document_id = ss.document_id
         LEFT JOIN labels l ON l.sentence_id = s.sentence_id
-    """.format(criteria=", ".join(f"l.{c}" for c in CRITERIA)),
+    """.format(criteria=", ".join(f"l.{c}" for c in CRITERIA), document_url=PRIMARY_DOCUMENT_URL_SQL),
 }
 
 

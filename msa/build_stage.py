@@ -3,7 +3,7 @@
 Everything here is derived from what crawl, extract and classify stored and is rebuilt from
 scratch on every run, so a build is repeatable and the earlier stages' writes stay fast (no FTS
 triggers, no summary tables kept in step). Order matters: `compliance` comes first, the
-impact and boilerplate tables read it.
+impact, verdict and boilerplate tables read it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from msa.publish.boilerplate import build_boilerplate
 from msa.publish.compliance import build_compliance
 from msa.publish.impact import build_impact_sentences
 from msa.publish.search import build_name_search, build_sentence_search
+from msa.publish.verdicts import build_verdict_sentences
 from msa.stage_report import StageReport
 
 BUILD_VERSION = "build-2"
@@ -53,6 +54,7 @@ def run_build(db: sqlite_utils.Database) -> StageReport:
     timed("indexes", create_publish_indexes, db)
     compliance_rows = timed("compliance", build_compliance, db)
     impact_rows = timed("impact_sentences", build_impact_sentences, db)
+    verdict_rows = timed("verdict_sentences", build_verdict_sentences, db)
     boilerplate = timed("boilerplate", build_boilerplate, db)
     counts = timed("search", build_search, db)
     timed("analyze", db.execute, "ANALYZE")
@@ -63,6 +65,7 @@ def run_build(db: sqlite_utils.Database) -> StageReport:
         {
             "compliance_rows": compliance_rows,
             "impact_sentences": impact_rows,
+            "verdict_sentences": verdict_rows,
             **boilerplate,
             "seconds": timings,
         }

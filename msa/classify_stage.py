@@ -20,14 +20,14 @@ from typing import Any
 import sqlite_utils
 
 from classify import LABEL_VERSION, SUMMARY_VERSION, Labeller, summarise_statement
-from db.schema import CRITERIA
+from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE
 from db.store import utc_now
 from msa.engines import DEFAULT_ENGINE, EngineOptions, map_and_write
 from msa.progress import progress
 from msa.stage_report import StageReport
 
 # When several documents of one statement have text, prefer the registry's own copy.
-ROLE_PREFERENCE = {"registry_pdf": 0, "statement": 1, "linked_pdf": 2, "registry_page": 3}
+ROLE_PREFERENCE = {role: rank for rank, role in enumerate(DOCUMENT_ROLE_PREFERENCE)}
 # summary_version of a summary whose document was relabelled after it was written: recompute it.
 STALE_SUMMARY = "stale: labels changed"
 # At most this many failed document ids are listed in the stage report.

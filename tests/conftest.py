@@ -24,3 +24,19 @@ def fresh_db(tmp_path: Path):
     from db import connect
 
     return connect(tmp_path / "msa.db")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo database, built once for the whole session (tests/demo_fixture.py)."""
+    from tests.demo_fixture import build_demo_db
+
+    return build_demo_db(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def demo_ds(demo_db: Path):
+    """Datasette configured as `msa serve` serves the demo database."""
+    from msa.serve import datasette_app
+
+    return datasette_app(demo_db)

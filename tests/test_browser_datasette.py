@@ -1,65 +1,17 @@
 """A person's first visit, in a real browser: home page, a search, the dashboard.
 
-Drives Debian's Chromium headless with playwright's Python package (no browser download: the
-executable is /usr/bin/chromium). Setup installs Chromium with apt-get where it is missing and
-this process may (root, or passwordless sudo); it skips, saying why, only when it cannot.
-Screenshots are saved in the test's tmp dir.
+Drives Debian's Chromium headless (tests/browser_fixture.py; scripts/setup.sh installs it, and
+the test skips where it is absent). Screenshots are saved in the test's tmp dir.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
+from tests.browser_fixture import chromium_page
 from tests.publish_fixture import build_fixture_db, start_msa_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = Path("/usr/bin/chromium")
-# No GPU, no sandbox as root, and no background calls to Google's hosts on a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _apt_install(package: str) -> str | None:
-    """Install a Debian package; returns why it could not, or None when it worked."""
-    if not shutil.which("apt-get"):
-        return "apt-get is not available on this machine"
-    if os.geteuid() == 0:
-        prefix: list[str] = []
-    elif shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
-        prefix = ["sudo", "-n"]
-    else:
-        return "not root and no passwordless sudo"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [*prefix, "apt-get", "install", "-y", "-qq", package]
-    if subprocess.run(install, capture_output=True, env=env, timeout=900).returncode != 0:
-        subprocess.run([*prefix, "apt-get", "update", "-qq"], capture_output=True, env=env, timeout=600)
-        result = subprocess.run(install, capture_output=True, env=env, timeout=900)
-        if result.returncode != 0:
-            return result.stderr.decode(errors="replace")[-500:]
-    return None
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Path:
-    """Debian's Chromium, installed here if it is missing and we may install it."""
-    if not CHROMIUM.exists():
-        reason = _apt_install("chromium")
-        if reason or not CHROMIUM.exists():
-            pytest.skip(f"Chromium is not installed at {CHROMIUM} and could not be installed: {reason}")
-    return CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -72,16 +24,9 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def page(chromium, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright's Python package is missing")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(20_000)
-            yield page
-        finally:
-            browser.close()
+def page():
+    with chromium_page() as page:
+        yield page
 
 
 def test_home_search_and_dashboard(page, server, tmp_path):
@@ -122,11 +67,15 @@ def test_home_search_and_dashboard(page, server, tmp_path):
     page.get_by_role("link", name="dashboard").click()
     page.wait_for_url("**/-/dashboards/coverage")
     assert page.get_by_role("heading", name="Criteria coverage and impact share").is_visible()
-    page.wait_for_function("document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= 6")
+    page.wait_for_function("document.querySelectorAll('.vega-embed canvas, .vega-embed svg').length >= 7")
     metric = page.locator("#chart-statements p")
     metric.wait_for()
     assert metric.inner_text() == "7"
-    for title in ("Criteria coverage by year", "Impact share by year and jurisdiction"):
+    for title in (
+        "Statements showing evidence of impact, beside the statements read",
+        "Criteria coverage by year",
+        "Impact share by year and jurisdiction",
+    ):
         assert page.get_by_text(title).first.is_visible()
     page.wait_for_timeout(500)  # let the last charts finish drawing before the picture
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

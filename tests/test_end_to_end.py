@@ -71,7 +71,7 @@ def test_brightwater_2023_has_approval_and_its_impact_sentences_are_found(ds):
     assert summary["signatory"].startswith("Helen Marsh")
     assert summary["n_impact"] >= 3 and summary["impact_share"] > 0.15
 
-    impact = rows(ds, "/msa/impact_sentences.json?company=Brightwater&year=2023")
+    impact = rows(ds, "/msa/search_impact_sentences.json?company=Brightwater&year=2023")
     found = {squash(r["text"]) for r in impact}
     expected = [s for s in EXPECTED["statements"][BRIGHTWATER_2023]["sentences"] if s["evidence"] == "impact"]
     hits = [s for s in expected if squash(s["text"]) in found]
@@ -156,7 +156,7 @@ def test_ranked_search_finds_the_recruitment_fee_repayment(ds):
 
 def test_boilerplate_sentence_is_found_across_organisations(ds):
     shared = EXPECTED["boilerplate"][0]
-    found = rows(ds, "/msa/boilerplate.json?min_organisations=3&contains=zero+tolerance")
+    found = rows(ds, "/msa/search_boilerplate.json?min_organisations=3&contains=zero+tolerance")
     assert any(squash(shared["text"]) in squash(r["text"]) for r in found)
 
 

@@ -19,11 +19,14 @@ TESTED = {
     "search_sentences",
     "search_organisations",
     "company_statements",
-    "impact_sentences",
+    "search_impact_sentences",
+    "statements_with_impact",
+    "company_impact_sentences",
+    "impact_statements",
     "compliance_summary",
     "missing_content",
     "registry_mismatches",
-    "boilerplate",
+    "search_boilerplate",
     "boilerplate_uses",
 }
 
@@ -132,16 +135,16 @@ def test_company_statements_finds_group_members_and_needs_a_name(ds):
 
 
 def test_impact_sentences_by_company_sector_and_year(ds):
-    everything = rows(ds, "/msa/impact_sentences.json")
+    everything = rows(ds, "/msa/search_impact_sentences.json")
     assert len(everything) == 7
     assert [r["registry_year"] for r in everything] == sorted(
         (r["registry_year"] for r in everything), reverse=True
     )
-    by_company = rows(ds, "/msa/impact_sentences.json?company=wattle")
+    by_company = rows(ds, "/msa/search_impact_sentences.json?company=wattle")
     assert [r["statement_id"] for r in by_company] == ["au-2023-202", "au-2022-101"]
-    by_sector = rows(ds, "/msa/impact_sentences.json?sector=textiles")
+    by_sector = rows(ds, "/msa/search_impact_sentences.json?sector=textiles")
     assert [r["organisation"] for r in by_sector] == ["Banksia Retail Group"]
-    by_year = rows(ds, "/msa/impact_sentences.json?year=2022&jurisdiction=uk")
+    by_year = rows(ds, "/msa/search_impact_sentences.json?year=2022&jurisdiction=uk")
     assert len(by_year) == 1 and by_year[0]["text"].startswith("In 2022, 37 migrant workers")
     assert by_year[0]["source_url"].endswith("/2022.pdf#page=3") and by_year[0]["page_no"] == 3
 
@@ -208,20 +211,20 @@ def test_registry_mismatches(ds):
 
 
 def test_boilerplate_groups_near_verbatim_sentences(ds):
-    found = rows(ds, "/msa/boilerplate.json")
+    found = rows(ds, "/msa/search_boilerplate.json")
     assert [(r["n_organisations"], r["n_statements"]) for r in found] == [(4, 7), (3, 4)]
     assert "zero tolerance approach" in found[0]["text"]
     assert found[0]["jurisdictions"] == "au,uk" and (found[0]["first_year"], found[0]["last_year"]) == (
         2021,
         2023,
     )
-    assert len(rows(ds, "/msa/boilerplate.json?min_organisations=4")) == 1
-    assert rows(ds, "/msa/boilerplate.json?contains=Employer+Pays")[0]["n_organisations"] == 3
-    assert rows(ds, "/msa/boilerplate.json?evidence=impact") == []
+    assert len(rows(ds, "/msa/search_boilerplate.json?min_organisations=4")) == 1
+    assert rows(ds, "/msa/search_boilerplate.json?contains=Employer+Pays")[0]["n_organisations"] == 3
+    assert rows(ds, "/msa/search_boilerplate.json?evidence=impact") == []
 
 
 def test_boilerplate_uses_lists_each_wording(ds):
-    boilerplate_id = rows(ds, "/msa/boilerplate.json?contains=zero")[0]["boilerplate_id"]
+    boilerplate_id = rows(ds, "/msa/search_boilerplate.json?contains=zero")[0]["boilerplate_id"]
     uses = rows(ds, f"/msa/boilerplate_uses.json?boilerplate_id={boilerplate_id}")
     assert len(uses) == 7
     wordings = {r["text"] for r in uses}
@@ -236,7 +239,7 @@ def test_boilerplate_uses_lists_each_wording(ds):
 def test_query_results_link_ids_to_rows(ds):
     html = fetch(ds, "/msa/company_statements?company=banksia").text
     assert '<a href="/msa/statements/au-2023-303">au-2023-303</a>' in html
-    html = fetch(ds, "/msa/boilerplate").text
+    html = fetch(ds, "/msa/search_boilerplate").text
     assert '<a href="/msa/boilerplate_uses?boilerplate_id=1">1</a>' in html
     summary = fetch(ds, "/msa/compliance_summary?jurisdiction=au").text
     assert (
@@ -252,3 +255,51 @@ def test_query_results_link_ids_to_rows(ds):
         )[0]["statement_id"]
         == "au-2023-202"
     )
+
+
+def test_statements_with_impact_and_the_statements_behind_them(ds):
+    found = {(r["jurisdiction"], r["registry_year"]): r for r in rows(ds, "/msa/statements_with_impact.json")}
+    uk_2022 = found[("uk", 2022)]
+    assert (uk_2022["statements_with_impact"], uk_2022["statements_read"], uk_2022["statements"]) == (1, 1, 2)
+    assert found[("uk", 2023)]["impact_sentences"] == 3
+    listed = rows(ds, "/msa/impact_statements.json?jurisdiction=uk")
+    assert [(r["statement_id"], r["impact_sentences"]) for r in listed] == [
+        ("uk-2023-HLF00001", 3),
+        ("uk-2022-HLF00001", 1),
+    ]
+    assert listed[1]["strongest_sentence"].startswith("In 2022, 37 migrant workers")
+
+
+def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
+    from db import connect
+    from msa.build_stage import run_build
+    from tests.publish_fixture import Line, statements, write_statement
+
+    repaid = (
+        "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment "
+        "fees totalling £21,400."
+    )
+    db = connect(tmp_path / "msa.db")
+    for st in statements():
+        if st.statement_id == "uk-2023-HLF00001":  # repeats, in other case and spacing, a 2022 sentence
+            st.lines.append(Line("  " + repaid.upper(), "impact", ("c4_remediation",), 3))
+        write_statement(db, st)
+    run_build(db)
+    db.conn.close()
+    ds = datasette_app(tmp_path / "msa.db")
+    found = rows(ds, "/msa/company_impact_sentences.json?company=harbourline")
+    by_year = {(r["registry_year"], r["new_this_year"], r["first_said_in"]) for r in found}
+    assert (2023, 0, 2022) in by_year and (2022, 1, None) in by_year
+    assert sum(r["new_this_year"] == 0 for r in found) == 1
+    new_only = rows(ds, "/msa/company_impact_sentences.json?company=harbourline&new_only=1")
+    assert len(new_only) == len(found) - 1 and all(r["new_this_year"] == 1 for r in new_only)
+    assert rows(ds, "/msa/company_impact_sentences.json?company=") == []
+
+
+def test_search_boilerplate_by_company(ds):
+    found = rows(ds, "/msa/search_boilerplate.json?company=wattle&min_organisations=2")
+    assert found and len(found) < len(rows(ds, "/msa/search_boilerplate.json?min_organisations=2"))
+    for shared in found:
+        uses = rows(ds, f"/msa/boilerplate_uses.json?boilerplate_id={shared['boilerplate_id']}")
+        assert "Wattle Ridge Mining Pty Ltd" in {r["organisation"] for r in uses}
+    assert len(rows(ds, "/msa/search_boilerplate.json?company=nobody-like-this&min_organisations=2")) == 0

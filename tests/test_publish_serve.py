@@ -62,7 +62,10 @@ def test_writes_are_refused(ds, db_path):
     # A POST to a canned query does not run it as a write (Datasette 0.65 answers 500 for read-only ones).
     import asyncio
 
-    assert asyncio.run(ds.client.post("/msa/boilerplate", data={"min_organisations": "1"})).status_code >= 400
+    assert (
+        asyncio.run(ds.client.post("/msa/search_boilerplate", data={"min_organisations": "1"})).status_code
+        >= 400
+    )
     assert db_path.stat().st_mtime_ns == before
 
 

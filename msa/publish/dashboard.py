@@ -98,6 +98,46 @@ def dashboard() -> dict:
             "library": "metric",
             "display": {"field": "pct", "suffix": "%"},
         },
+        "impact-statements": {
+            "title": "Statements showing evidence of impact, beside the statements read",
+            "db": DB,
+            "query": "SELECT c.registry_year, c.jurisdiction, count(*) AS statements_read, "
+            "sum(c.n_impact > 0) AS with_evidence_of_impact FROM compliance c "
+            f"WHERE c.assessed = 1 {FILTERS_SQL} GROUP BY c.registry_year, c.jurisdiction "
+            "ORDER BY c.jurisdiction, c.registry_year",
+            "library": "vega-lite",
+            "display": {
+                "transform": [
+                    {
+                        "fold": ["statements_read", "with_evidence_of_impact"],
+                        "as": ["count_of", "statements"],
+                    },
+                    {"calculate": "upper(datum.jurisdiction) + ' ' + datum.registry_year", "as": "group"},
+                ],
+                "encoding": {
+                    "x": {
+                        "field": "group",
+                        "type": "nominal",
+                        "sort": None,
+                        "title": "Jurisdiction, registry year",
+                    },
+                    "xOffset": {"field": "count_of", "sort": ["statements_read", "with_evidence_of_impact"]},
+                    "y": {"field": "statements", "type": "quantitative", "title": "Statements"},
+                    "color": {
+                        "field": "count_of",
+                        "type": "nominal",
+                        "title": None,
+                        "sort": ["statements_read", "with_evidence_of_impact"],
+                        "scale": {"range": ["#adb5bd", "#1971c2"]},
+                        "legend": {"labelExpr": "replace(datum.label, /_/g, ' ')"},
+                    },
+                },
+                "layer": [
+                    {"mark": {"type": "bar", "tooltip": True}},
+                    {"mark": {"type": "text", "dy": -6}, "encoding": {"text": {"field": "statements"}}},
+                ],
+            },
+        },
         "coverage-year": {
             "title": "Criteria coverage by year",
             "db": DB,
@@ -195,9 +235,10 @@ def dashboard() -> dict:
             "claim is evidence of impact, by year, sector and jurisdiction.",
             "layout": [
                 ["intro", "intro", "statements", "impact"],
+                ["impact-statements", "impact-statements", "impact-year", "impact-year"],
                 ["coverage-year", "coverage-year", "coverage-jurisdiction", "coverage-jurisdiction"],
-                ["coverage-sector", "coverage-sector", "impact-year", "impact-year"],
-                ["impact-sector", "impact-sector", "au-status", "au-status"],
+                ["coverage-sector", "coverage-sector", "au-status", "au-status"],
+                ["impact-sector", "impact-sector", "impact-sector", "impact-sector"],
             ],
             "filters": filters,
             "charts": charts,

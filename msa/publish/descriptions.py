@@ -283,6 +283,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "evidence_p": "Model probability (0-1) that it is evidence of impact",
             "page_no": "Page the sentence is on",
             "source_url": "The original document, opened at that page",
+            "stored_copy": "The same document as this server stores it, opened at that page",
         },
     ),
     "boilerplate": (
@@ -310,8 +311,32 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "boilerplate_id": "The boilerplate sentence",
         },
     ),
+    "verdict_sentences": (
+        "The sentences behind every verdict (approval, signature, each AU s.16(1) paragraph, each UK "
+        "s.54(5) area): the ones the verdict rests on, or, when none was found, the closest candidates.",
+        {
+            "statement_id": STATEMENT_ID,
+            "verdict": "approval, signature, au_c1 … au_c6 (AU s.16(1)(a)-(f)) or a UK area ("
+            + ", ".join(UK_AREAS)
+            + ")",
+            "verdict_name": "The verdict in words, with its section",
+            "outcome": "What was decided: found / missing; met / partly / not_met; for a UK area found or "
+            "not found, and whether the registry declares it",
+            "basis": "found: a sentence the verdict rests on; closest: nothing was found, this is one of "
+            "the highest-scored candidates (check it was rightly left out)",
+            "rank": "Order within the verdict, 1 = highest model score",
+            "sentence_id": SENTENCE_ID,
+            "page_no": "Page the sentence is on",
+            "score": "Model probability (0-1) for the criterion the verdict reads",
+            "evidence": EVIDENCE_COLUMN,
+            "text": "The sentence",
+            "source_url": "The original document, opened at that page",
+            "stored_copy": "The same document as this server stores it, opened at that page",
+        },
+    ),
     "statement_sentences": (
-        "View: every sentence of every analysed statement with the statement's year and its labels.",
+        "View: every sentence of every analysed statement, once, from the document its summary read, with "
+        "the statement's year and the sentence's labels.",
         {
             "statement_id": STATEMENT_ID,
             "jurisdiction": JURISDICTION,
@@ -326,7 +351,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "evidence": EVIDENCE_COLUMN,
             "evidence_p": "Model probability (0-1) of that evidence label",
             **{c: f"1 if the sentence {CRITERION_TEXT[c]}" for c in CRITERIA},
-            "document_url": "The original document",
+            "document_url": "The original document (one URL, the registry's copy first, when it was "
+            "fetched from several)",
         },
     ),
     "crawl_runs": (

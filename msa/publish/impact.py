@@ -11,10 +11,13 @@ import sqlite_utils
 
 TABLE = "impact_sentences"
 # A PDF link opens at the sentence's page (the #page fragment every PDF viewer honours).
-SOURCE_URL_SQL = (
-    "c.document_url || CASE WHEN d.media_type = 'pdf' AND s.page_no IS NOT NULL "
-    "THEN '#page=' || s.page_no ELSE '' END"
+PAGE_FRAGMENT_SQL = (
+    "CASE WHEN d.media_type = 'pdf' AND s.page_no IS NOT NULL THEN '#page=' || s.page_no ELSE '' END"
 )
+SOURCE_URL_SQL = f"c.document_url || {PAGE_FRAGMENT_SQL}"
+# The same document as this server stores it (publish/plugins/msa_documents.py), at the same page:
+# it opens when the original host has moved or, on the demo, is gone.
+STORED_URL_SQL = f"'/-/documents/' || s.document_id || {PAGE_FRAGMENT_SQL}"
 
 
 def build_impact_sentences(db: sqlite_utils.Database) -> int:
@@ -33,13 +36,14 @@ def build_impact_sentences(db: sqlite_utils.Database) -> int:
             evidence_p REAL,
             page_no INTEGER,
             source_url TEXT,
+            stored_copy TEXT,
             PRIMARY KEY (sentence_id, statement_id)
         )"""
     )
     conn.execute(
         f"""INSERT OR IGNORE INTO {TABLE}
             SELECT s.sentence_id, c.statement_id, c.organisation, c.jurisdiction, c.registry_year, c.sectors,
-                   s.text, round(l.evidence_p, 3), s.page_no, {SOURCE_URL_SQL}
+                   s.text, round(l.evidence_p, 3), s.page_no, {SOURCE_URL_SQL}, {STORED_URL_SQL}
             FROM labels l
             JOIN sentences s ON s.sentence_id = l.sentence_id
             JOIN statement_summaries ss ON ss.document_id = s.document_id

@@ -11,6 +11,7 @@ import json
 import sys
 from pathlib import Path
 
+from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE, EVIDENCE_LABELS
 from msa.paths import METADATA_PATH
 from msa.publish.dashboard import dashboard
 from msa.publish.descriptions import HIDDEN, TABLES
@@ -21,6 +22,8 @@ UK_SOURCE = "https://modern-slavery-statement-registry.service.gov.uk/"
 AU_SOURCE = "https://modernslaveryregister.gov.au/"
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 ROBOTS_ENV = "MSA_ROBOTS_TXT"
+
+CRITERION_OPTIONS = "".join(f'<option value="{c}">{c}</option>' for c in CRITERIA)
 
 DESCRIPTION_HTML = f"""
 <p>Modern slavery statements filed under the UK Modern Slavery Act 2015 (s.54) and the Australian
@@ -35,17 +38,24 @@ evidence of impact.</p>
     <option value="action">action</option><option value="commitment">commitment</option>
     <option value="negative">negative</option><option value="none">none</option>
   </select>
-  <input type="hidden" name="criterion" value=""><input type="hidden" name="jurisdiction" value="">
+  <select name="criterion" aria-label="Criterion">
+    <option value="">any criterion</option>{CRITERION_OPTIONS}
+  </select>
+  <select name="jurisdiction" aria-label="Jurisdiction">
+    <option value="">any jurisdiction</option><option value="uk">United Kingdom</option>
+    <option value="au">Australia</option>
+  </select>
   <input type="hidden" name="year" value="">
   <button type="submit">Search</button>
 </form>
 <p><strong>Start here:</strong>
 <a href="/{DATABASE}/company_statements">a company's statements over the years</a> &middot;
-<a href="/{DATABASE}/impact_sentences">evidence-of-impact sentences</a> &middot;
+<a href="/{DATABASE}/search_impact_sentences">evidence-of-impact sentences</a> &middot;
+<a href="/{DATABASE}/statements_with_impact">how many statements show impact</a> &middot;
 <a href="/{DATABASE}/compliance_summary">compliance summary</a> &middot;
 <a href="/{DATABASE}/missing_content">statements missing mandatory content</a> &middot;
 <a href="/{DATABASE}/registry_mismatches">registry vs text mismatches</a> &middot;
-<a href="/{DATABASE}/boilerplate">boilerplate</a> &middot;
+<a href="/{DATABASE}/search_boilerplate">boilerplate</a> &middot;
 <a href="/-/dashboards/coverage">dashboard</a></p>
 <p><strong>Sources and licences.</strong>
 UK: <a href="{UK_SOURCE}">GOV.UK Modern slavery statement registry</a> (Home Office), registry data under the
@@ -114,10 +124,24 @@ def table_metadata() -> dict:
             "facets": ["evidence", "jurisdictions"],
         },
         "boilerplate_sentences": {"facets": ["boilerplate_id"]},
+        "verdict_sentences": {
+            "label_column": "verdict_name",
+            "sort": "rank",
+            "facets": ["verdict", "outcome", "basis"],
+        },
     }
     for name, settings in extra.items():
         tables[name].update(settings)
     return tables
+
+
+def plugin_settings() -> dict:
+    """What publish/plugins/msa_datasette.py needs of db/schema.py; the plugin imports nothing of ours."""
+    return {
+        "document_roles": list(DOCUMENT_ROLE_PREFERENCE),
+        "criteria": list(CRITERIA),
+        "evidence_labels": list(EVIDENCE_LABELS),
+    }
 
 
 def build_metadata() -> dict:
@@ -143,6 +167,7 @@ def build_metadata() -> dict:
         },
         "plugins": {
             "datasette-dashboards": dashboard(),
+            "msa_datasette": plugin_settings(),
             # Unset: robots.txt disallows everything. `msa serve --allow-robots` sets it to allow all.
             "datasette-block-robots": {"literal": {"$env": ROBOTS_ENV}},
         },

@@ -9,7 +9,7 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
-from msa.publish.impact import SOURCE_URL_SQL
+from msa.publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 
 SEARCH_LIMIT = 200
 RANK_WINDOW = 200_000  # ranking more matches than this overruns sql_time_limit_ms on 5M sentences
@@ -43,7 +43,7 @@ hits AS (
 )
 SELECT round(-hits.rank, 2) AS relevance, c.organisation, c.jurisdiction, c.registry_year,
        s.text, l.evidence, {CRITERIA_LIST_SQL} AS criteria, s.page_no,
-       {SOURCE_URL_SQL} AS source_url,
+       {SOURCE_URL_SQL} AS source_url, {STORED_URL_SQL} AS stored_copy,
        c.statement_id, s.sentence_id
 FROM hits
 JOIN sentences s ON s.rowid = hits.rowid
@@ -97,7 +97,7 @@ ORDER BY c.organisation, c.registry_year"""
 
 IMPACT_SENTENCES = f"""-- Evidence-of-impact sentences, most recent year first, then most confident.
 SELECT c.organisation, c.jurisdiction, c.registry_year, c.text, c.evidence_p AS confidence,
-       c.page_no, c.source_url, c.statement_id, c.sentence_id
+       c.page_no, c.source_url, c.stored_copy, c.statement_id, c.sentence_id
 FROM impact_sentences c
 WHERE (:company = '' OR c.organisation LIKE '%' || :company || '%')
   AND {SECTOR_FILTER}
@@ -105,6 +105,49 @@ WHERE (:company = '' OR c.organisation LIKE '%' || :company || '%')
   AND {JURISDICTION_FILTER}
 ORDER BY c.registry_year DESC, c.evidence_p DESC, c.organisation
 LIMIT 1000"""
+
+
+IMPACT_STATEMENTS_LIMIT = 500
+MIN_CONFIDENCE = "COALESCE(CAST(NULLIF(:min_confidence, '') AS REAL), 0)"
+# The impact sentences each statement is counted on: those at or above the confidence asked for.
+QUALIFYING_IMPACT = f"""qualifying AS (
+  SELECT i.statement_id, count(*) AS n, max(i.evidence_p) AS best_p FROM impact_sentences i
+  WHERE i.evidence_p >= {MIN_CONFIDENCE} GROUP BY i.statement_id
+)"""
+
+STATEMENTS_WITH_IMPACT = f"""-- Statements with an impact sentence (at or above min_confidence, default 0),
+-- beside the statements read and all statements filed. resting_on_one_sentence: those whose
+-- impact is a single sentence (open them: is it an outcome?).
+WITH {QUALIFYING_IMPACT}
+SELECT c.jurisdiction, c.registry_year,
+       count(q.statement_id) AS statements_with_impact,
+       sum(c.assessed) AS statements_read,
+       count(*) AS statements,
+       sum(q.n = 1) AS resting_on_one_sentence,
+       COALESCE(sum(q.n), 0) AS impact_sentences,
+       {MIN_CONFIDENCE} AS min_confidence
+FROM compliance c LEFT JOIN qualifying q ON q.statement_id = c.statement_id
+WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+GROUP BY c.jurisdiction, c.registry_year
+ORDER BY c.jurisdiction, c.registry_year DESC"""
+
+IMPACT_STATEMENTS = f"""-- Each statement counted as showing impact, with the sentences it is counted on.
+WITH {QUALIFYING_IMPACT},
+chosen AS MATERIALIZED (  -- order and cut first: the strongest sentence is looked up for these only
+  SELECT c.organisation, c.jurisdiction, c.registry_year, q.n, c.sentence_count, c.statement_id
+  FROM qualifying q JOIN compliance c ON c.statement_id = q.statement_id
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+  ORDER BY c.registry_year DESC, c.jurisdiction, q.n, c.organisation
+  LIMIT {IMPACT_STATEMENTS_LIMIT}
+)
+SELECT ch.organisation, ch.jurisdiction, ch.registry_year, ch.n AS impact_sentences, ch.sentence_count,
+       i.text AS strongest_sentence, i.evidence_p AS confidence, i.page_no, i.stored_copy,
+       {MIN_CONFIDENCE} AS min_confidence, ch.statement_id
+FROM chosen ch
+LEFT JOIN impact_sentences i ON i.statement_id = ch.statement_id AND i.sentence_id = (
+  SELECT x.sentence_id FROM impact_sentences x WHERE x.statement_id = ch.statement_id
+  ORDER BY x.evidence_p DESC, x.sentence_id LIMIT 1)
+ORDER BY ch.registry_year DESC, ch.jurisdiction, ch.n, ch.organisation"""
 
 
 def _share(expr: str, name: str) -> str:
@@ -140,6 +183,24 @@ GROUP BY jurisdiction, registry_year, sector
 ORDER BY jurisdiction, registry_year DESC, statements DESC, sector"""
 
 
+# The sentences behind verdicts (msa/publish/verdicts.py), as "verdict basis: sentence id p.N; …"
+# so that a CSV export carries them, and a link to them (publish plugin renders it).
+def verdict_sentences_sql(where: str) -> str:
+    """Sentence ids with pages behind the verdicts of `c.statement_id` that match `where` (over v)."""
+    return f"""(SELECT group_concat(v.verdict || ' ' || v.basis || ': ' || v.sentence_id
+                           || COALESCE(' p.' || v.page_no, ''), '; ')
+   FROM verdict_sentences v WHERE v.statement_id = c.statement_id AND {where})"""
+
+
+MISSING_VERDICTS = (
+    "((v.verdict IN ('approval', 'signature') AND v.outcome = 'missing') "
+    "OR (v.verdict LIKE 'au_c%' AND v.outcome IN ('not_met', 'partly')))"
+)
+MISSING_LINK = (
+    "CASE WHEN c.assessed = 1 THEN 'verdict_sentences?statement_id=' || c.statement_id "
+    "|| '&outcome__in=missing,not_met,partly' END"
+)
+
 MISSING_AU = {
     "au_c1": "s.16(1)(a) reporting entity",
     "au_c2": "s.16(1)(b) structure, operations, supply chains",
@@ -172,6 +233,8 @@ SELECT * FROM (
          CASE WHEN c.assessed = 0 THEN 'statement text not available'
               ELSE rtrim({missing}, '; ') END AS missing,
          rtrim({partly}, '; ') AS partly_met,
+         {verdict_sentences_sql(MISSING_VERDICTS)} AS sentences,
+         {MISSING_LINK} AS sentences_link,
          c.document_url, c.registry_url, c.statement_id
   FROM compliance c
   WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER} AND {SECTOR_FILTER}
@@ -180,19 +243,49 @@ WHERE missing != ''
 ORDER BY jurisdiction, registry_year DESC, organisation"""
 
 
-REGISTRY_MISMATCHES = """-- UK: an s.54(5) area declared in the registry and not in the text, or the reverse.
+AREA_SQL = "substr(m.value, 1, instr(m.value, ':') - 1)"
+REGISTRY_MISMATCHES = f"""-- UK: an s.54(5) area declared in the registry and not in the text, or the reverse.
+-- sentences: those the area was found on, or (declared, not found) the closest candidates.
 SELECT c.registry_year, c.organisation,
-       substr(m.value, 1, instr(m.value, ':') - 1) AS area,
+       {AREA_SQL} AS area,
        CASE WHEN m.value LIKE '%:declared_not_detected'
             THEN 'declared in the registry, not found in the text'
             ELSE 'found in the text, not declared in the registry' END AS mismatch,
-       c.uk_mismatches AS mismatches_in_statement, c.document_url, c.registry_url, c.statement_id
+       c.uk_mismatches AS mismatches_in_statement,
+       {verdict_sentences_sql(f"v.verdict = {AREA_SQL}")} AS sentences,
+       'verdict_sentences?statement_id=' || c.statement_id || '&verdict=' || {AREA_SQL} AS sentences_link,
+       c.document_url, c.registry_url, c.statement_id
 FROM compliance c, json_each(c.uk_mismatch) m
 WHERE c.jurisdiction = 'uk' AND c.uk_mismatch IS NOT NULL
   AND (:year = '' OR c.registry_year = CAST(:year AS INTEGER))
   AND (:area = '' OR m.value LIKE :area || ':%')
   AND (:kind = '' OR m.value LIKE '%:' || :kind)
 ORDER BY c.registry_year DESC, c.uk_mismatches DESC, c.organisation, area"""
+
+COMPANY_IMPACT_SENTENCES = """-- One company's evidence-of-impact sentences year by year; new_this_year = 0
+-- when the same sentence (case and spacing aside) is in one of its earlier statements.
+WITH st AS MATERIALIZED (
+  SELECT c.statement_id, c.registry_year FROM compliance c
+  WHERE :company != '' AND c.assessed = 1 AND c.organisation LIKE '%' || :company || '%'
+),
+first_said AS MATERIALIZED (
+  -- CROSS JOIN keeps this order: the company's few statements first, then their sentences.
+  SELECT lower(trim(s.text)) AS key, min(st.registry_year) AS first_year FROM st
+  CROSS JOIN statement_summaries ss ON ss.statement_id = st.statement_id
+  CROSS JOIN sentences s ON s.document_id = ss.document_id
+  GROUP BY key
+),
+impact AS (
+  SELECT i.*, CASE WHEN f.first_year < i.registry_year THEN f.first_year END AS also_in
+  FROM st JOIN impact_sentences i ON i.statement_id = st.statement_id
+  LEFT JOIN first_said f ON f.key = lower(trim(i.text))
+)
+SELECT organisation, registry_year, also_in IS NULL AS new_this_year, also_in AS first_said_in, text,
+       evidence_p AS confidence, page_no, source_url, stored_copy, statement_id, sentence_id
+FROM impact
+WHERE (:new_only = '' OR also_in IS NULL)
+ORDER BY organisation, registry_year DESC, new_this_year DESC, evidence_p DESC
+LIMIT 1000"""
 
 BOILERPLATE = """-- Sentences found, word for word once names, numbers and punctuation are set aside,
 -- in the statements of many organisations. Open a boilerplate_id to see who uses it.
@@ -203,12 +296,16 @@ WHERE b.n_organisations >= COALESCE(CAST(NULLIF(:min_organisations, '') AS INTEG
   AND (:jurisdiction = '' OR instr(b.jurisdictions, lower(:jurisdiction)) > 0)
   AND (:evidence = '' OR b.evidence = :evidence)
   AND (:contains = '' OR b.text LIKE '%' || :contains || '%')
+  AND (:company = '' OR b.boilerplate_id IN (
+    SELECT bs.boilerplate_id FROM boilerplate_sentences bs
+    JOIN compliance c ON c.statement_id = bs.statement_id
+    WHERE c.organisation LIKE '%' || :company || '%'))
 ORDER BY b.n_organisations DESC, b.n_sentences DESC, b.boilerplate_id
 LIMIT 1000"""
 
 BOILERPLATE_USES = f"""-- Every statement that uses one boilerplate sentence, with the wording it used.
 SELECT c.organisation, c.registry_year, c.jurisdiction, s.text, s.page_no,
-       {SOURCE_URL_SQL} AS source_url, c.statement_id, s.sentence_id
+       {SOURCE_URL_SQL} AS source_url, {STORED_URL_SQL} AS stored_copy, c.statement_id, s.sentence_id
 FROM boilerplate_sentences bs
 JOIN sentences s ON s.sentence_id = bs.sentence_id
 JOIN compliance c ON c.statement_id = bs.statement_id
@@ -254,7 +351,17 @@ def canned_queries() -> dict[str, dict]:
             "sql": COMPANY_STATEMENTS,
             "params": ["company"],
         },
-        "impact_sentences": {
+        "company_impact_sentences": {
+            "title": "A company's evidence-of-impact sentences, the new ones first",
+            "description": (
+                "Every evidence-of-impact sentence of the organisations whose name contains the text "
+                "typed, year by year; new_this_year is 0 when the same sentence is in one of its earlier "
+                "statements (first_said_in: the first year it was). new_only=1 shows the new ones only."
+            ),
+            "sql": COMPANY_IMPACT_SENTENCES,
+            "params": ["company", "new_only"],
+        },
+        "search_impact_sentences": {
             "title": "Evidence-of-impact sentences, by company, sector or year",
             "description": (
                 "Sentences that report an outcome for people (workers repaid, remediated, freed), with a "
@@ -263,6 +370,29 @@ def canned_queries() -> dict[str, dict]:
             ),
             "sql": IMPACT_SENTENCES,
             "params": ["company", "sector", "year", "jurisdiction"],
+        },
+        "statements_with_impact": {
+            "title": "How many statements show evidence of impact, by jurisdiction and year",
+            "description": (
+                "Statements whose text has at least one sentence labelled evidence of impact (an outcome "
+                "for people), beside the statements whose text was read and all statements filed. "
+                "resting_on_one_sentence counts those whose impact is one sentence only; min_confidence "
+                "(0 to 1) counts only sentences the model is at least that sure of. Open "
+                "statements_with_impact for the statements and the sentence each is counted on, "
+                "impact_sentences for every such sentence. Labels are machine classifications."
+            ),
+            "sql": STATEMENTS_WITH_IMPACT,
+            "params": ["jurisdiction", "year", "min_confidence"],
+        },
+        "impact_statements": {
+            "title": "Statements counted as showing impact, and the sentences they are counted on",
+            "description": (
+                "Every statement with at least one evidence-of-impact sentence (the latest "
+                f"{IMPACT_STATEMENTS_LIMIT}): how many, the most confident one with its page, and "
+                "(impact_sentences) a link to all of them."
+            ),
+            "sql": IMPACT_STATEMENTS,
+            "params": ["jurisdiction", "year", "min_confidence"],
         },
         "compliance_summary": {
             "title": "Compliance summary by jurisdiction, year and sector",
@@ -296,15 +426,15 @@ def canned_queries() -> dict[str, dict]:
             "sql": REGISTRY_MISMATCHES,
             "params": ["year", "area", "kind"],
         },
-        "boilerplate": {
+        "search_boilerplate": {
             "title": "Boilerplate: sentences repeated across many organisations",
             "description": (
                 "Sentences that recur verbatim or near-verbatim (same words once organisation names, "
                 "numbers, legal forms and punctuation are set aside) in the statements of at least "
-                "min_organisations organisations (default 3)."
+                "min_organisations organisations (default 3); company: only those a company uses."
             ),
             "sql": BOILERPLATE,
-            "params": ["min_organisations", "jurisdiction", "evidence", "contains"],
+            "params": ["min_organisations", "jurisdiction", "evidence", "contains", "company"],
         },
         "boilerplate_uses": {
             "title": "Who uses a boilerplate sentence",

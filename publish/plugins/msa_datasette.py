@@ -25,6 +25,10 @@ _WORD = re.compile(r"\w+")
 _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 # A valid query that matches nothing: what an empty search box runs.
 NO_MATCH = '"msa_no_search_terms"'
+PLUGIN = "msa_datasette"
+STORED_PREFIX = "/-/documents/"  # msa_documents.py serves the content store there
+# A sentence id as the rationale cites it: {first 16 hex of the document id}-{5-digit position}.
+SENTENCE_ID = re.compile(r"\b[0-9a-f]{16}-\d{5}\b")
 ROW_LINKS = {
     "statement_id": "statements",
     "sentence_id": "sentences",
@@ -76,6 +80,11 @@ def fts_or_nothing(q: str | None) -> str:
     return fts_query(q) or NO_MATCH
 
 
+def _config(datasette) -> dict:
+    """This plugin's settings from the metadata (generated from db/schema.py by msa/publish/metadata.py)."""
+    return datasette.plugin_config(PLUGIN) or {}
+
+
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("msa_fts", 1, fts_or_nothing, deterministic=True)
@@ -94,9 +103,34 @@ def _compliance_link(datasette, database: str, row) -> str | None:
     return datasette.urls.table(database, "compliance") + "?" + urlencode(args)
 
 
+def _impact_sentences_link(datasette, database: str, row) -> str | None:
+    """A count of impact sentences → those sentences: one statement's, or a group's (year, sector)."""
+    keys = set(row.keys())
+    if "statement_id" in keys:
+        args: dict = {"statement_id": row["statement_id"]}
+    elif {"jurisdiction", "registry_year"} <= keys:
+        args = {"jurisdiction": row["jurisdiction"], "registry_year": row["registry_year"]}
+        if "sector" in keys and row["sector"] != "(no sector given)":
+            args["sectors__arraycontains"] = row["sector"]
+        elif "sector" in keys:
+            args["sectors__isnull"] = "1"
+    else:
+        return None
+    if row["min_confidence"] if "min_confidence" in keys else None:
+        args["evidence_p__gte"] = row["min_confidence"]
+    return datasette.urls.table(database, "impact_sentences") + "?" + urlencode(args)
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """Link ids in query results (table pages already link them)."""
+    """Link ids in query results (table pages already link them), and stored copies everywhere."""
+    if column == "stored_copy" and isinstance(value, str) and value.startswith(STORED_PREFIX):
+        page = value.partition("#page=")[2]
+        text = f"stored copy, page {page}" if page else "stored copy"
+        return Markup(f'<a class="msa-stored-copy" href="{escape(datasette.urls.path(value))}">{text}</a>')
+    if column == "sentences_link" and isinstance(value, str) and value.startswith("verdict_sentences?"):
+        href = datasette.urls.database(database) + "/" + value
+        return Markup(f'<a class="msa-verdict-sentences" href="{escape(href)}">sentences</a>')
     if table is not None or value is None or isinstance(value, bytes):
         return None
     if column in ROW_LINKS:
@@ -105,11 +139,116 @@ def render_cell(row, value, column, table, database, datasette):
         href = datasette.urls.query(database, "boilerplate_uses") + "?" + urlencode({"boilerplate_id": value})
     elif column == "statements":
         href = _compliance_link(datasette, database, row)
+    elif column == "impact_sentences" and isinstance(value, int):
+        href = _impact_sentences_link(datasette, database, row)
+    elif column == "statements_with_impact" and {"jurisdiction", "registry_year"} <= set(row.keys()):
+        args = {"jurisdiction": row["jurisdiction"], "year": row["registry_year"]}
+        if "min_confidence" in set(row.keys()):
+            args["min_confidence"] = row["min_confidence"]
+        href = datasette.urls.query(database, "impact_statements") + "?" + urlencode(args)
+    elif column == "name" and "organisation_id" in list(row.keys()):  # an organisation: its years
+        href = datasette.urls.query(database, "company_statements") + "?" + urlencode({"company": value})
     else:
         return None
     if href is None:
         return None
     return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
+
+
+def document_path(datasette, document_id: str) -> str:
+    """Where this server serves the stored copy of a document (the route is msa_documents.py's)."""
+    return datasette.urls.path(STORED_PREFIX + document_id)
+
+
+def link_sentence_ids(datasette, database: str, text: str, pages: dict[str, tuple]) -> Markup:
+    """The rationale with each sentence id a link to its row, and its page to the stored copy."""
+    out, last = [], 0
+    for match in SENTENCE_ID.finditer(text):
+        sid = match.group(0)
+        out.append(escape(text[last : match.start()]))
+        href = datasette.urls.row(database, "sentences", tilde_encode(sid))
+        link = f'<a class="msa-sentence" href="{escape(href)}">{escape(sid)}</a>'
+        if sid in pages and pages[sid][0]:
+            page_no, document_id, media_type = pages[sid]
+            stored = document_path(datasette, document_id) + (
+                f"#page={page_no}" if media_type == "pdf" else ""
+            )
+            link += f' <a class="msa-sentence-page" href="{escape(stored)}">p.&nbsp;{page_no}</a>'
+        out.append(Markup(link))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+async def _statement_verdicts(datasette, database: str, statement_id: str) -> dict:
+    """The summary's rationale (ids linked) and each verdict with the sentences behind it."""
+    db = datasette.get_database(database)
+    summary = (
+        await db.execute("SELECT rationale FROM statement_summaries WHERE statement_id = ?", [statement_id])
+    ).first()
+    if summary is None or not await db.table_exists("verdict_sentences"):
+        return {}
+    rationale = summary["rationale"] or ""
+    ids = sorted(set(SENTENCE_ID.findall(rationale)))
+    found = await db.execute(
+        "SELECT s.sentence_id, s.page_no, s.document_id, d.media_type FROM sentences s "
+        "LEFT JOIN documents d ON d.document_id = s.document_id "
+        f"WHERE s.sentence_id IN ({', '.join('?' for _ in ids)})",
+        ids,
+    )
+    pages = {r["sentence_id"]: (r["page_no"], r["document_id"], r["media_type"]) for r in found.rows}
+    rows = await db.execute(
+        "SELECT verdict, verdict_name, outcome, basis, sentence_id, page_no, stored_copy, text "
+        "FROM verdict_sentences WHERE statement_id = ? ORDER BY rowid",
+        [statement_id],
+    )
+    verdicts: dict[str, dict] = {}
+    for r in rows.rows:
+        entry = verdicts.setdefault(
+            r["verdict"],
+            {
+                "name": r["verdict_name"],
+                "outcome": r["outcome"],
+                "basis": r["basis"],
+                "sentences": [],
+                "url": datasette.urls.table(database, "verdict_sentences")
+                + "?"
+                + urlencode({"statement_id": statement_id, "verdict": r["verdict"]}),
+            },
+        )
+        entry["sentences"].append(
+            {
+                "sentence_id": r["sentence_id"],
+                "url": datasette.urls.row(database, "sentences", tilde_encode(r["sentence_id"])),
+                "page_no": r["page_no"],
+                "stored_url": datasette.urls.path(r["stored_copy"]),
+                "text": r["text"],
+            }
+        )
+    return {
+        "rationale": link_sentence_ids(datasette, database, rationale, pages),
+        "verdicts": list(verdicts.values()),
+    }
+
+
+def group_documents(datasette, rows: list[dict]) -> list[dict]:
+    """One entry per stored document (first URL kept, the others under `also_at`), then the failures.
+
+    A document fetched by two URLs (the registry's copy and the company's own link) is one document.
+    """
+    out: list[dict] = []
+    by_id: dict[str, dict] = {}
+    for row in rows:
+        doc_id = row.get("document_id") if row.get("status") == "fetched" else None
+        if doc_id and doc_id in by_id:
+            by_id[doc_id]["also_at"].append({"url": row["url"], "role": row["role"]})
+            continue
+        entry = {**row, "also_at": []}
+        if doc_id:
+            by_id[doc_id] = entry
+            entry["stored_url"] = document_path(datasette, doc_id)
+        out.append(entry)
+    return out
 
 
 async def _statement_sources(datasette, database: str, statement_id: str) -> dict:
@@ -126,18 +265,29 @@ async def _statement_sources(datasette, database: str, statement_id: str) -> dic
     documents = (
         await db.execute(
             """SELECT sd.role, sd.status, sd.error, COALESCE(sd.final_url, sd.url) AS url, d.media_type,
-                  d.page_count, d.extract_status,
+                  d.page_count, d.extract_status, d.document_id,
                   sd.document_id IS NOT NULL AND sd.document_id = ss.document_id AS summarised
            FROM statement_documents sd
            LEFT JOIN documents d ON d.document_id = sd.document_id
            LEFT JOIN statement_summaries ss ON ss.statement_id = sd.statement_id
-           WHERE sd.statement_id = ? ORDER BY summarised DESC, sd.status, sd.role""",
+           WHERE sd.statement_id = ?
+           ORDER BY summarised DESC, sd.status, sd.fetched_at DESC""",
             [statement_id],
         )
     ).rows
+    roles = _config(datasette).get("document_roles", [])
+    documents = sorted(  # stable: within a rank, the latest fetch first
+        documents,
+        key=lambda d: (
+            -d["summarised"],
+            d["status"],
+            roles.index(d["role"]) if d["role"] in roles else len(roles),
+        ),
+    )
     return {
         "statement": dict(statement),
-        "documents": [dict(d) for d in documents],
+        "documents": group_documents(datasette, [dict(d) for d in documents]),
+        **await _statement_verdicts(datasette, database, statement_id),
         "compliance_url": datasette.urls.row(database, "compliance", tilde_encode(statement_id)),
         "sentences_url": datasette.urls.table(database, "statement_sentences")
         + "?"
@@ -150,12 +300,17 @@ async def _statement_sources(datasette, database: str, statement_id: str) -> dic
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """On a statement's row page: its documents, registry page and related views."""
-    if view_name != "row" or table != "statements" or request is None:
+    """On a statement's row page: its documents, registry page, verdicts and related views; on its
+    compliance row: the verdicts with their sentences."""
+    if view_name != "row" or table not in ("statements", "compliance") or request is None:
         return {}
 
     async def inner():
         statement_id = tilde_decode(request.url_vars.get("pks", ""))
+        if table == "compliance":
+            verdicts = await _statement_verdicts(datasette, database, statement_id)
+            url = datasette.urls.row(database, "statements", tilde_encode(statement_id))
+            return {"msa_sources": {**verdicts, "statement_url": url}}
         return {"msa_sources": await _statement_sources(datasette, database, statement_id)}
 
     return inner

@@ -1,0 +1,107 @@
+"""How many statements show evidence of impact, and on which sentences: the grouped counts, the
+statements behind each count, the sentences behind each statement, and the dashboard's chart."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from html import unescape
+from urllib.parse import urlencode
+
+from msa.publish.dashboard import dashboard
+from tests.publish_fixture import fetch, rows
+
+
+def _links(html: str, column: str) -> list[tuple[str, int]]:
+    cells = re.findall(rf'<td class="col-{column}"><a href="([^"]+)">(\d+)</a></td>', unescape(html))
+    return [(href, int(n)) for href, n in cells]
+
+
+def _expected(demo_db) -> dict[tuple[str, int], tuple[int, int, int]]:
+    conn = sqlite3.connect(demo_db)
+    found = conn.execute(
+        "SELECT jurisdiction, registry_year, sum(assessed AND n_impact > 0), sum(assessed), count(*) "
+        "FROM compliance GROUP BY 1, 2"
+    ).fetchall()
+    conn.close()
+    return {(j, y): (w, r, n) for j, y, w, r, n in found}
+
+
+def test_counts_of_statements_with_impact_stand_beside_the_statements_read(demo_ds, demo_db):
+    found = rows(demo_ds, "/msa/statements_with_impact.json")
+    got = {
+        (r["jurisdiction"], r["registry_year"]): (
+            r["statements_with_impact"],
+            r["statements_read"],
+            r["statements"],
+        )
+        for r in found
+    }
+    assert got == _expected(demo_db)
+    # The fictional corpus's UK 2021: both statements "show impact" on one sentence each.
+    uk_2021 = next(r for r in found if (r["jurisdiction"], r["registry_year"]) == ("uk", 2021))
+    assert uk_2021["statements_with_impact"] == uk_2021["resting_on_one_sentence"] == 2
+
+
+def test_each_count_links_to_the_statements_and_each_statement_to_its_sentences(demo_ds):
+    html = fetch(demo_ds, "/msa/statements_with_impact").text
+    statement_links = _links(html, "statements_with_impact")
+    assert statement_links and sum(n for _, n in statement_links) > 0
+    for href, count in statement_links:
+        statements = rows(demo_ds, href.replace("/msa/impact_statements?", "/msa/impact_statements.json?"))
+        assert len(statements) == count, href
+        page = fetch(demo_ds, href).text
+        for sentences_href, n in _links(page, "impact_sentences"):
+            sentences = rows(
+                demo_ds, sentences_href.replace("/msa/impact_sentences?", "/msa/impact_sentences.json?")
+            )
+            assert len(sentences) == n >= 1
+            assert len({r["statement_id"] for r in sentences}) == 1
+        for row in statements:  # the sentence each is counted on is shown, with its page
+            assert row["strongest_sentence"] and row["page_no"] and row["confidence"] is not None
+    for href, count in _links(html, "impact_sentences"):
+        assert (
+            len(
+                rows(
+                    demo_ds,
+                    href.replace("/msa/impact_sentences?", "/msa/impact_sentences.json?") + "&_size=max",
+                )
+            )
+            == count
+        )
+
+
+def test_min_confidence_counts_only_sentences_the_model_is_sure_of(demo_ds, demo_db):
+    conn = sqlite3.connect(demo_db)
+    expected = conn.execute(
+        "SELECT count(DISTINCT statement_id) FROM impact_sentences WHERE evidence_p >= 0.5 "
+        "AND jurisdiction = 'uk' AND registry_year = 2021"
+    ).fetchone()[0]
+    conn.close()
+    sure = rows(demo_ds, "/msa/statements_with_impact.json?jurisdiction=uk&year=2021&min_confidence=0.5")
+    assert sure[0]["statements_with_impact"] == expected < 2
+    listed = rows(demo_ds, "/msa/impact_statements.json?jurisdiction=uk&year=2021&min_confidence=0.5")
+    assert len(listed) == expected and all(r["confidence"] >= 0.5 for r in listed)
+
+
+def test_dashboard_chart_counts_statements_with_impact_beside_the_total(demo_ds, demo_db):
+    from datasette_dashboards import replace_opts_in_query
+
+    chart = dashboard()["coverage"]["charts"]["impact-statements"]
+    sql = replace_opts_in_query(chart["query"], {})
+    found = rows(demo_ds, "/msa.json?" + urlencode({"sql": sql}))
+    expected = _expected(demo_db)
+    assert {
+        (r["jurisdiction"], r["registry_year"]): (r["with_evidence_of_impact"], r["statements_read"])
+        for r in found
+    } == {k: (w, r) for k, (w, r, _) in expected.items() if r}
+    filtered = rows(
+        demo_ds,
+        "/msa.json?"
+        + urlencode(
+            {"sql": replace_opts_in_query(chart["query"], {"jurisdiction": "au"}), "jurisdiction": "au"}
+        ),
+    )
+    assert {r["jurisdiction"] for r in filtered} == {"au"}
+    html = fetch(demo_ds, "/-/dashboards/coverage").text
+    assert chart["title"] in unescape(html)
