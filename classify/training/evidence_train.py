@@ -118,11 +118,15 @@ def fit_model(
     c: float = C,
     context: tuple[np.ndarray, np.ndarray] | None = None,
     context_weight: float = CONTEXT_WEIGHT,
+    text_head: bool = True,
 ) -> tuple[NgramVocabulary, dict[str, tuple[np.ndarray, np.ndarray]]]:
-    """Vocabulary and heads ("text", plus "embedding" when embeddings are given)."""
+    """Vocabulary and heads ("text", plus "embedding" when embeddings are given).
+
+    ``text_head=False`` skips the text head where only the embedding head is scored (CV).
+    """
     y = np.array([EVIDENCE_LABELS.index(label) for label in labels])
     vocab = NgramVocabulary.fit(texts, min_df=MIN_DF)
-    heads = {"text": fit_head(vocab, texts, y, None, c)}
+    heads = {"text": fit_head(vocab, texts, y, None, c)} if text_head or embeddings is None else {}
     if embeddings is not None:
         heads["embedding"] = fit_head(vocab, texts, y, embeddings, c, context, context_weight)
     return vocab, heads
@@ -158,7 +162,9 @@ def out_of_fold(
         if train_mask is not None:
             train = train[train_mask[train]]
         emb, ctx = vectors.rows(train) if vectors is not None else (None, None)
-        vocab, heads = fit_model([texts[i] for i in train], labels[train], emb, C, ctx, context_weight)
+        vocab, heads = fit_model(
+            [texts[i] for i in train], labels[train], emb, C, ctx, context_weight, text_head=False
+        )
         meta = {"version": "cv", "context_weight": context_weight}
         clf = EvidenceClassifier(vocab, {k: LinearHead(w, b) for k, (w, b) in heads.items()}, meta)
         emb, ctx = vectors.rows(test) if vectors is not None else (None, None)

@@ -221,6 +221,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             **{f"n_{e}": f"Sentences labelled {e}" for e in EVIDENCE_LABELS},
             "impact_share": "impact / (commitment + action + impact): how much of what the statement claims "
             "is evidence of impact rather than process",
+            "n_impact_confident": "Impact sentences the model is confident in (probability at least the "
+            "threshold chosen on statements labelled whole, classify/models/evidence/README.md)",
+            "shows_impact": "1 if the statement shows evidence of impact: at least one confident "
+            "impact sentence",
             **_criteria_columns("summary"),
             **{c: f"AU s.16(1){t}: met, partly or not_met" for c, t in AU_TEXT.items()},
             **{f"uk_detected_{a}": f"1 if the text covers {t} (UK s.54(5))" for a, t in AREA_TEXT.items()},

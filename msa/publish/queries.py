@@ -8,6 +8,7 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 
 from __future__ import annotations
 
+from classify.evidence import committed_impact_confidence
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
 from msa.publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 
@@ -108,16 +109,19 @@ LIMIT 1000"""
 
 
 IMPACT_STATEMENTS_LIMIT = 500
-MIN_CONFIDENCE = "COALESCE(CAST(NULLIF(:min_confidence, '') AS REAL), 0)"
+# Default: the threshold the committed evidence model was trained with, chosen on statements labelled
+# whole (statement_summaries.shows_impact reads the same one); a reader may ask for another.
+IMPACT_CONFIDENCE = committed_impact_confidence()
+MIN_CONFIDENCE = f"COALESCE(CAST(NULLIF(:min_confidence, '') AS REAL), {IMPACT_CONFIDENCE:.2f})"
 # The impact sentences each statement is counted on: those at or above the confidence asked for.
 QUALIFYING_IMPACT = f"""qualifying AS (
   SELECT i.statement_id, count(*) AS n, max(i.evidence_p) AS best_p FROM impact_sentences i
   WHERE i.evidence_p >= {MIN_CONFIDENCE} GROUP BY i.statement_id
 )"""
 
-STATEMENTS_WITH_IMPACT = f"""-- Statements with an impact sentence (at or above min_confidence, default 0),
--- beside the statements read and all statements filed. resting_on_one_sentence: those whose
--- impact is a single sentence (open them: is it an outcome?).
+STATEMENTS_WITH_IMPACT = f"""-- Statements with an impact sentence at or above min_confidence (default: the
+-- model's threshold), beside the statements read and all statements filed.
+-- resting_on_one_sentence: those whose impact is a single sentence (open them: is it an outcome?).
 WITH {QUALIFYING_IMPACT}
 SELECT c.jurisdiction, c.registry_year,
        count(q.statement_id) AS statements_with_impact,
@@ -376,8 +380,9 @@ def canned_queries() -> dict[str, dict]:
             "description": (
                 "Statements whose text has at least one sentence labelled evidence of impact (an outcome "
                 "for people), beside the statements whose text was read and all statements filed. "
-                "resting_on_one_sentence counts those whose impact is one sentence only; min_confidence "
-                "(0 to 1) counts only sentences the model is at least that sure of. Open "
+                "resting_on_one_sentence counts those whose impact is one sentence only. Only sentences "
+                f"the model is at least min_confidence sure of count (default {IMPACT_CONFIDENCE:.2f}, the "
+                "threshold chosen on statements labelled whole; 0 counts every impact label). Open "
                 "statements_with_impact for the statements and the sentence each is counted on, "
                 "impact_sentences for every such sentence. Labels are machine classifications."
             ),
