@@ -15,6 +15,19 @@ import sqlite_utils
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
 
 TABLE = "compliance"
+GROUPS_TABLE = "compliance_groups"
+# The AU s.16(1) paragraphs under the names a regulator reads them by (statement_summaries keeps
+# the short codes classify/ writes).
+AU_COLUMNS: dict[str, str] = {
+    "au_c1": "au_s16_1_a_reporting_entity",
+    "au_c2": "au_s16_1_b_structure_operations_supply_chains",
+    "au_c3": "au_s16_1_c_risks",
+    "au_c4": "au_s16_1_d_actions",
+    "au_c5": "au_s16_1_e_effectiveness",
+    "au_c6": "au_s16_1_f_consultation",
+    "au_c7": "au_s16_1_g_other_information",
+}
+assert tuple(AU_COLUMNS) == AU_CRITERIA
 # Who a statement is "by": a group's parent, an AU reporting entity, else the first member.
 LEAD_ORGANISATION_SQL = """(SELECT so.organisation_id FROM statement_organisations so
     WHERE so.statement_id = st.statement_id
@@ -47,7 +60,7 @@ def columns() -> list[tuple[str, str]]:
         ("criteria_addressed", "INTEGER"),
     ]
     cols += [(c, "INTEGER") for c in CRITERIA if c not in ("approval", "signature")]
-    cols += [("au_criteria_met", "INTEGER")] + [(c, "TEXT") for c in AU_CRITERIA]
+    cols += [("au_criteria_met", "INTEGER")] + [(AU_COLUMNS[c], "TEXT") for c in AU_CRITERIA]
     cols += [("uk_mismatches", "INTEGER"), ("uk_mismatch", "TEXT")]
     for area in UK_AREAS:
         cols += [(f"declared_{area}", "INTEGER"), (f"detected_{area}", "INTEGER")]
@@ -101,7 +114,7 @@ def select_sql() -> str:
     for c in CRITERIA:
         exprs[c] = f"{when} ss.{c} END"
     for c in AU_CRITERIA:
-        exprs[c] = f"CASE WHEN st.jurisdiction = 'au' AND {assessed} THEN ss.{c} END"
+        exprs[AU_COLUMNS[c]] = f"CASE WHEN st.jurisdiction = 'au' AND {assessed} THEN ss.{c} END"
     for area in UK_AREAS:
         exprs[f"declared_{area}"] = f"CASE WHEN st.jurisdiction = 'uk' THEN st.declared_{area} END"
         exprs[f"detected_{area}"] = (
@@ -118,8 +131,69 @@ LEFT JOIN (SELECT st.statement_id AS statement_id, {LEAD_ORGANISATION_SQL} AS or
 LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id"""
 
 
+def summary_measures() -> list[tuple[str, str]]:
+    """(name, SQL over a compliance row) of every share the compliance summary reports.
+
+    The summary's value is the mean of the expression over the rows where it is not NULL, so
+    statements that were not read, or are of the other jurisdiction, do not dilute a share.
+    """
+    out = [(f"{c}_share", c) for c in CRITERIA]
+    for code in AU_CRITERIA:
+        col = AU_COLUMNS[code]
+        for verdict in ("met", "partly"):
+            out.append(
+                (f"{col}_{verdict}_share", f"CASE WHEN {col} IS NULL THEN NULL ELSE {col} = '{verdict}' END")
+            )
+    for area in UK_AREAS:
+        out += [
+            (f"uk_{area}_declared_share", f"declared_{area}"),
+            (f"uk_{area}_detected_share", f"detected_{area}"),
+        ]
+    out += [("uk_mismatches_per_statement", "uk_mismatches"), ("mean_impact_share", "impact_share")]
+    return out
+
+
+def build_compliance_groups(db: sqlite_utils.Database) -> int:
+    """Recreate `compliance_groups`: per jurisdiction, year and sector list, the counts and the sums
+    the compliance summary adds up, so it reads a few hundred rows instead of every statement.
+
+    Each statement is in exactly one group (its `sectors` as listed), so counts add up; every
+    measure keeps its sum and its count of non-NULL rows (`<name>__sum`, `<name>__n`), so a
+    share over any set of groups is their sums over their counts.
+    """
+    conn = db.conn
+    measures = summary_measures()
+    conn.execute(f"DROP TABLE IF EXISTS {GROUPS_TABLE}")
+    body = ",\n    ".join(
+        [
+            "jurisdiction TEXT",
+            "registry_year INTEGER",
+            "sectors TEXT",
+            "statements INTEGER",
+            "assessed INTEGER",
+        ]
+        + ["impact_sentences INTEGER"]
+        + [
+            f"{name}__{part} {kind}"
+            for name, _ in measures
+            for part, kind in (("sum", "REAL"), ("n", "INTEGER"))
+        ]
+    )
+    conn.execute(f"CREATE TABLE {GROUPS_TABLE} (\n    {body}\n)")
+    sums = ", ".join(f"sum({expr}), count({expr})" for _, expr in measures)
+    conn.execute(
+        f"INSERT INTO {GROUPS_TABLE} SELECT jurisdiction, registry_year, sectors, count(*), sum(assessed), "
+        f"sum(n_impact), {sums} FROM {TABLE} GROUP BY jurisdiction, registry_year, sectors"
+    )
+    conn.execute(
+        f"CREATE INDEX idx_{GROUPS_TABLE}_jurisdiction_year ON {GROUPS_TABLE}(jurisdiction, registry_year)"
+    )
+    conn.commit()
+    return db[GROUPS_TABLE].count
+
+
 def build_compliance(db: sqlite_utils.Database) -> int:
-    """Recreate the compliance table and its facet indexes; returns its row count."""
+    """Recreate the compliance table, its facet indexes and its groups; returns its row count."""
     conn = db.conn
     conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
     body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in columns())
@@ -130,4 +204,5 @@ def build_compliance(db: sqlite_utils.Database) -> int:
     conn.execute(f"CREATE INDEX idx_{TABLE}_organisation ON {TABLE}(organisation)")
     conn.execute(f"CREATE INDEX idx_{TABLE}_organisation_id ON {TABLE}(organisation_id)")
     conn.commit()
+    build_compliance_groups(db)
     return db[TABLE].count

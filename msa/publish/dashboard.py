@@ -7,14 +7,16 @@ fast on a corpus of millions of sentences. `[[ ... ]]` clauses apply only when a
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA
+from msa.publish.compliance import AU_COLUMNS
 
 DB = "msa"
 FILTERS_SQL = (
     "[[ AND c.jurisdiction = :jurisdiction ]] "
     "[[ AND EXISTS (SELECT 1 FROM json_each(c.sectors) j WHERE j.value = :sector) ]]"
 )
-AU_VALUES = ", ".join(f"('{c}')" for c in AU_CRITERIA[:6])
-AU_CASE = "CASE k.criterion " + " ".join(f"WHEN '{c}' THEN c.{c}" for c in AU_CRITERIA[:6]) + " END"
+AU_SHOWN = [AU_COLUMNS[c] for c in AU_CRITERIA[:6]]  # (g) is discretionary
+AU_VALUES = ", ".join(f"('{c}')" for c in AU_SHOWN)
+AU_CASE = "CASE k.criterion " + " ".join(f"WHEN '{c}' THEN c.{c}" for c in AU_SHOWN) + " END"
 
 
 def _coverage_sql(group: str, limit_sectors: bool = False) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from msa.paths import METADATA_PATH
 from msa.publish.dashboard import dashboard
-from msa.publish.descriptions import HIDDEN, TABLES
+from msa.publish.descriptions import HIDDEN, QUERY_COLUMNS, TABLES
 from msa.publish.queries import canned_queries
 
 DATABASE = "msa"
@@ -145,6 +145,8 @@ def build_metadata() -> dict:
             "datasette-dashboards": dashboard(),
             # Unset: robots.txt disallows everything. `msa serve --allow-robots` sets it to allow all.
             "datasette-block-robots": {"literal": {"$env": ROBOTS_ENV}},
+            # The `dictionary` export of each canned query (publish/plugins/msa_datasette.py).
+            "msa-data-dictionary": {"queries": QUERY_COLUMNS},
         },
     }
 
