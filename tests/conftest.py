@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+# MSA_SHARED_DIR: where shared/ is, for a checkout that does not have it beside it.
+SHARED = Path(os.environ.get("MSA_SHARED_DIR") or REPO_ROOT.parent / "shared")
 
 
 @pytest.fixture
@@ -24,3 +26,11 @@ def fresh_db(tmp_path: Path):
     from db import connect
 
     return connect(tmp_path / "msa.db")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo corpus through every stage, as `msa demo --no-serve` builds it (once per session)."""
+    from msa.demo import run_demo
+
+    return run_demo(tmp_path_factory.mktemp("demo"), serve=False, show_progress=False, port_base=None)
