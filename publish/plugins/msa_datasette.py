@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
@@ -151,9 +151,19 @@ def dictionary_path(path: str) -> str | None:
     return path[: -len(".csv")] + "." + DICTIONARY if path.endswith(".csv") else None
 
 
+def stream_query(query: str) -> str:
+    """A streamed CSV's query string with `_size=max`: Datasette 0.65 streams in pages of the
+    default size (100 rows, one query each) unless the URL asks for more."""
+    args = parse_qs(query, keep_blank_values=True)
+    if "_stream" not in args or "_size" in args:
+        return query
+    return query + "&_size=max"
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    """Name the data dictionary in every CSV export's headers (rel=describedby)."""
+    """Name the data dictionary in every CSV export's headers (rel=describedby); stream CSV in
+    pages of max_returned_rows."""
 
     def wrap(app):
         async def add_link(scope, receive, send):
@@ -161,7 +171,8 @@ def asgi_wrapper(datasette):
             if target is None:
                 await app(scope, receive, send)
                 return
-            query = scope.get("query_string", b"").decode("latin-1")
+            query = stream_query(scope.get("query_string", b"").decode("latin-1"))
+            scope = {**scope, "query_string": query.encode("latin-1")}
             link = f'<{target}{"?" + query if query else ""}>; rel="describedby"; type="text/csv"'
 
             async def send_with_link(event):
