@@ -30,6 +30,8 @@ _TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
 _WORD = re.compile(r"\w+")
 _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 DICTIONARY = "dictionary"
+# Tables of millions of rows on a full corpus.
+LARGE_TABLES = frozenset({"sentences", "labels", "pages", "statement_sentences", "boilerplate_sentences"})
 # Where msa/publish/metadata.py puts the canned queries' column descriptions.
 DICTIONARY_CONFIG = "msa-data-dictionary"
 # A valid query that matches nothing: what an empty search box runs.
@@ -151,28 +153,40 @@ def dictionary_path(path: str) -> str | None:
     return path[: -len(".csv")] + "." + DICTIONARY if path.endswith(".csv") else None
 
 
-def stream_query(query: str) -> str:
-    """A streamed CSV's query string with `_size=max`: Datasette 0.65 streams in pages of the
-    default size (100 rows, one query each) unless the URL asks for more."""
+def served_query(path: str, query: str) -> str:
+    """The query string Datasette is given for a request.
+
+    - A streamed CSV gets `_size=max`: Datasette 0.65 streams in pages of the default size (100
+      rows, one query each) unless the URL asks for more.
+    - Pages of the tables of millions of rows skip facet suggestions (a query per column over
+      every matching row: most of a table search's time on 5M sentences).
+    """
     args = parse_qs(query, keep_blank_values=True)
-    if "_stream" not in args or "_size" in args:
-        return query
-    return query + "&_size=max"
+    extra = []
+    if path.endswith(".csv") and "_stream" in args and "_size" not in args:
+        extra.append("_size=max")
+    table = path.rsplit("/", 1)[-1].split(".")[0]
+    if table in LARGE_TABLES and "_nosuggest" not in args:
+        extra.append("_nosuggest=1")
+    return "&".join([query, *extra] if query else extra)
 
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Name the data dictionary in every CSV export's headers (rel=describedby); stream CSV in
-    pages of max_returned_rows."""
+    """Name the data dictionary in every CSV export's headers (rel=describedby); see served_query."""
 
     def wrap(app):
         async def add_link(scope, receive, send):
-            target = dictionary_path(scope.get("path", "")) if scope.get("type") == "http" else None
+            if scope.get("type") != "http":
+                await app(scope, receive, send)
+                return
+            path = scope.get("path", "")
+            query = served_query(path, scope.get("query_string", b"").decode("latin-1"))
+            scope = {**scope, "query_string": query.encode("latin-1")}
+            target = dictionary_path(path)
             if target is None:
                 await app(scope, receive, send)
                 return
-            query = stream_query(scope.get("query_string", b"").decode("latin-1"))
-            scope = {**scope, "query_string": query.encode("latin-1")}
             link = f'<{target}{"?" + query if query else ""}>; rel="describedby"; type="text/csv"'
 
             async def send_with_link(event):
