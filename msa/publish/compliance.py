@@ -16,6 +16,8 @@ from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
 
 TABLE = "compliance"
 GROUPS_TABLE = "compliance_groups"
+ROLLUP_TABLE = "compliance_rollup"
+ALL_SECTORS = ""  # the rollup's sector for rows over every sector
 # The AU s.16(1) paragraphs under the names a regulator reads them by (statement_summaries keeps
 # the short codes classify/ writes).
 AU_COLUMNS: dict[str, str] = {
@@ -192,6 +194,45 @@ def build_compliance_groups(db: sqlite_utils.Database) -> int:
     return db[GROUPS_TABLE].count
 
 
+def rollup_columns() -> list[tuple[str, str]]:
+    """(name, SQL over an assessed compliance row) of every sum the dashboard charts add up."""
+    cols = [("statements", "1")] + [(c, c) for c in CRITERIA]
+    cols += [("impact_share_sum", "impact_share"), ("impact_share_n", "impact_share IS NOT NULL")]
+    for code in AU_CRITERIA[:6]:  # (g) is discretionary: not charted
+        col = AU_COLUMNS[code]
+        cols += [(f"{col}_{v}", f"{col} = '{v}'") for v in ("met", "partly", "not_met")]
+    return cols
+
+
+def build_compliance_rollup(db: sqlite_utils.Database) -> int:
+    """Recreate `compliance_rollup`: sums over the assessed statements per jurisdiction, year and
+    sector, so each dashboard chart reads a few hundred rows instead of every statement.
+
+    Rows with sector '' hold every statement of their jurisdiction and year once; the other rows
+    one sector each (a statement in two sectors is in both), for a chart by sector or filtered to one.
+    """
+    conn = db.conn
+    cols = rollup_columns()
+    conn.execute(f"DROP TABLE IF EXISTS {ROLLUP_TABLE}")
+    body = ", ".join(
+        ["jurisdiction TEXT", "registry_year INTEGER", "sector TEXT"] + [f"{n} REAL" for n, _ in cols]
+    )
+    conn.execute(f"CREATE TABLE {ROLLUP_TABLE} ({body})")
+    sums = ", ".join(f"sum({expr})" for _, expr in cols)
+    conn.execute(
+        f"INSERT INTO {ROLLUP_TABLE} SELECT jurisdiction, registry_year, '{ALL_SECTORS}', {sums} "
+        f"FROM {TABLE} WHERE assessed = 1 GROUP BY jurisdiction, registry_year"
+    )
+    conn.execute(
+        f"INSERT INTO {ROLLUP_TABLE} SELECT jurisdiction, registry_year, j.value, {sums} "
+        f"FROM {TABLE}, json_each({TABLE}.sectors) j WHERE assessed = 1 "
+        "GROUP BY jurisdiction, registry_year, j.value"
+    )
+    conn.execute(f"CREATE INDEX idx_{ROLLUP_TABLE}_sector ON {ROLLUP_TABLE}(sector, jurisdiction)")
+    conn.commit()
+    return db[ROLLUP_TABLE].count
+
+
 def build_compliance(db: sqlite_utils.Database) -> int:
     """Recreate the compliance table, its facet indexes and its groups; returns its row count."""
     conn = db.conn
@@ -212,4 +253,5 @@ def build_compliance(db: sqlite_utils.Database) -> int:
     conn.execute(f"CREATE INDEX idx_{TABLE}_organisation_id ON {TABLE}(organisation_id)")
     conn.commit()
     build_compliance_groups(db)
+    build_compliance_rollup(db)
     return db[TABLE].count

@@ -7,7 +7,7 @@ that every column of every table and view in a built database has one.
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
-from msa.publish.compliance import AU_COLUMNS, summary_measures
+from msa.publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
 
 CRITERION_TEXT = {
     "approval": "says the statement was approved by the organisation's board (principal governing body)",
@@ -329,6 +329,17 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             },
         },
     ),
+    "compliance_rollup": (
+        "Built for the dashboard: sums over the assessed statements per jurisdiction, registry year and "
+        "sector (sector '' for every sector at once; otherwise one sector, a statement in two being in "
+        "both).",
+        {
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            "sector": "One sector of the registry's list, or '' for the statements of every sector",
+            **{name: f"Sum over the assessed statements of: {expr}" for name, expr in rollup_columns()},
+        },
+    ),
     "impact_sentences": (
         "Every evidence-of-impact sentence of an analysed statement, with a link to the page it is on.",
         {
@@ -419,7 +430,7 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "schema_info": ("Internal: schema version.", {"key": "Setting", "value": "Value"}),
 }
-HIDDEN = ("crawl_runs", "stage_runs", "schema_info", "compliance_groups")
+HIDDEN = ("crawl_runs", "stage_runs", "schema_info", "compliance_groups", "compliance_rollup")
 
 # The data dictionary of the canned queries a regulator exports (a query column not named here
 # takes the description of the same-named table column; publish/plugins/msa_datasette.py).
