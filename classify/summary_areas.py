@@ -82,8 +82,8 @@ _FUTURE = re.compile(
 )
 # Checks strong enough to count without a c4 label (the classifier misses some list items).
 _DD_STRONG = re.compile(
-    r"\\b(audit\\w*|interview\\w*|questionnaires?|spot checks?|(site|factory) visits?|vetting|"
-    r"reviewed the records|pay records)\\b",
+    r"\b(audit\w*|interview\w*|questionnaires?|spot checks?|(site|factory) visits?|vetting|"
+    r"reviewed the records|pay records)\b",
     re.I,
 )
 _NEGATED = re.compile(r"\b(not|no|never|neither|nor|without)\b", re.I)
