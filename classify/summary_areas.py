@@ -38,23 +38,86 @@ AU_NAMES: dict[str, str] = {
 }
 assert tuple(AU_MAP) == AU_CRITERIA
 
+# The UK six areas are read off the criteria labels plus the words of the sentence and of the
+# section it is in; bench/bench_areas.py measures these rules against hand labels.
 _POLICY = re.compile(
-    r"\b(polic(y|ies)|code of (business )?(conduct|ethics)|charter|standards?|principles)\b", re.I
+    r"\b(polic(y|ies)|code of (business )?(conduct|ethics|practice)|supplier code|charter|standards|"
+    r"(labour|ethical|sourcing|trading|hire|conduct) standard|base code|principles)\b",
+    re.I,
 )
+# The statement itself ("this policy statement") is not a policy it has.
+_NOT_A_POLICY = re.compile(r"\b(policy statement|this statement)\b", re.I)
 _RISK_ASSESS = re.compile(
-    r"\b(risk[- ](assess\w*|map\w*|analys\w*|rat\w*|profil\w*|based)|assess\w* (the )?risks?|"
-    r"high[- ]risk|risk areas?|salient)\b",
+    r"\b(risk[- ](assess\w*|map\w*|analys\w*|rat\w*|profil\w*|based|areas?)|"
+    r"assess\w* (the |our |its )?(nature|extent|likelihood|exposure|risks?)|"
+    r"(high|higher|highest|medium|low|greatest|most serious)[- ]risks?|at risk|more at risk|salient|"
+    r"areas? of (known )?risk)\b",
     re.I,
 )
 _DUE_DILIGENCE = re.compile(
-    r"\b(due diligence|audit\w*|questionnaire|self[- ]assessment|screen\w*|onboard\w*|"
-    r"pre-?qualif\w*|monitor\w*|supplier (assessment|visit|review)s?|site visits?|"
-    r"corrective action|remedia\w*|investigat\w*|verif\w*|certif\w*)\b",
+    r"\b(due diligence|audit\w*|questionnaires?|self[- ]assessment|screen\w*|onboard\w*|vet\w*|"
+    r"pre-?qualif\w*|pre-contract|supplier (assessment|visit|review)s?|"
+    r"(site|factory|on-site) (visits?|assessments?)|"
+    r"visits?|visited|spot checks?|checks?|checked|corrective action|remedia\w*|investigat\w*|"
+    r"verif\w*|certif\w*|confirm\w* (in writing )?that|right to work|entitled to work|licen[cs]es?|"
+    r"interview\w*|reviewed the records|monitor\w* (of )?(our |the |their )?(suppliers?|factories|sites|"
+    r"agencies|labour providers|contractors|subcontractors))\b",
     re.I,
 )
 _TRAINING = re.compile(
-    r"\b(train(ing|ed)?|e-?learning|awareness|workshops?|induction|educat\w*|briefings?)\b", re.I
+    r"\b(train(ing|ed)?|e-?learning|awareness|workshops?|induction|educat\w*|briefings?|briefed|"
+    r"toolbox talks?|courses?|modules?|webinars?)\b",
+    re.I,
 )
+_GOALS = re.compile(
+    r"\b(kpis?|key performance indicators?|indicators?|targets?|metrics?|measures?|measured|"
+    r"track(ed|s)?|rose|fell|increased|decreased|up from|down from)\b",
+    re.I,
+)
+# A promise is not yet a step taken ("we will train", "in the coming year we will set KPIs").
+_FUTURE = re.compile(
+    r"\b(will(?! have been)|shall|intends?|plans? to|aims? to|seek to|going forward|in the coming year|"
+    r"next year|are looking|is looking)\b",
+    re.I,
+)
+# Checks strong enough to count without a c4 label (the classifier misses some list items).
+_DD_STRONG = re.compile(
+    r"\b(audit\w*|interview\w*|questionnaires?|spot checks?|(site|factory) visits?|vetting|"
+    r"reviewed the records|pay records)\b",
+    re.I,
+)
+_NEGATED = re.compile(r"\b(not|no|never|neither|nor|without)\b", re.I)
+# Section headings that say which area the sentences under them are about.
+_SECTION = {
+    "policies": re.compile(r"\bpolic|code of", re.I),
+    "risk_assessment": re.compile(r"\brisk", re.I),
+    "due_diligence": re.compile(
+        r"due diligence|audit|checks|monitoring|suppliers? (assessment|review)", re.I
+    ),
+    "training": re.compile(r"training|awareness|capacity", re.I),
+    "goals": re.compile(r"measur|effectiveness|kpi|key performance|progress|indicator|target", re.I),
+}
+_TERMINAL = re.compile(r"[.;:!?]$")
+
+
+def is_heading(row: dict) -> bool:
+    """A heading: the extractor says so, or (text without blocks) a short line with no end punctuation."""
+    kind = row.get("block_kind")
+    if kind:
+        return kind == "heading"
+    text = (row.get("text") or "").strip()
+    return 0 < len(text.split()) <= 6 and not _TERMINAL.search(text)
+
+
+def _claim(row: dict) -> bool:
+    """Something said to be done or in place: not a promise, and not a 'nothing found' declaration."""
+    return row.get("evidence") != "negative" and not _FUTURE.search(row.get("text") or "")
+
+
+def _names(pattern: re.Pattern, text: str) -> bool:
+    """The text names the thing, and not only to deny it ('no training has taken place')."""
+    m = pattern.search(text)
+    return bool(m) and not _NEGATED.search(text[max(0, m.start() - 50) : m.start()])
 
 
 def _positive(rows: Sequence[dict], criterion: str) -> list[dict]:
@@ -120,30 +183,57 @@ def au_criteria(rows: Sequence[dict]) -> dict[str, str]:
 def uk_area_sentences(rows: Sequence[dict]) -> dict[str, list[dict]]:
     """Sentences that evidence each UK s.54(5) area (Home Office guidance), per Mapping.PNG.
 
+    A sentence counts for an area when the classifier gives it the area's criteria (below), or it
+    sits in a section whose heading names the area ("Due diligence", "Training"), and its words
+    name the area. Except for org_structure and policies, it must also say what is done or in
+    place: a promise ("we will set KPIs"), a declaration that nothing was found, or a denial ("no
+    training has taken place") evidences nothing.
+
     - org_structure: any of c2_structure, c2_operations, c2_supply_chains.
-    - policies: a c4_risk_mitigation sentence naming a policy, code or standard.
-    - risk_assessment: a c3_risk_description sentence, or a c4 sentence about assessing risk.
-    - due_diligence: a c4_remediation sentence, or a c4_risk_mitigation sentence naming a due
-      diligence step (audit, questionnaire, screening, monitoring, corrective action).
-    - training: a c4 sentence about training or awareness.
-    - goals: a c5_effectiveness sentence (KPIs, measures of effectiveness).
+    - policies: a c4 sentence, or one under a policies heading, naming a policy, code or standard.
+    - risk_assessment: a c3_risk_description sentence, or a c4 sentence (or one under a risk
+      heading) about assessing risk or naming where it lies (high-risk, risk areas, at risk).
+    - due_diligence: a c4_remediation sentence, or a c4_risk_mitigation sentence (or one under a
+      due diligence heading) naming a check: audit, questionnaire, visit, vetting, screening,
+      right-to-work or licence check, interview, corrective action; or any sentence naming an
+      audit, interviews, a questionnaire, spot checks or site visits.
+    - training: a c4 sentence, or one under a training heading, naming training, a briefing, an
+      e-learning or online course, a workshop or toolbox talk, or awareness raising.
+    - goals: a c5_effectiveness sentence, or one under a measuring-progress heading, naming an
+      indicator, KPI, target or measured change, or a row of a table there. List items after a
+      promise ("In the coming year we will:") are promises.
     """
     out: dict[str, list[dict]] = {area: [] for area in UK_AREAS}
+    section = ""
+    promised_list = False  # list items after "In the coming year we will:" are promises too
     for r in rows:
         text = r.get("text") or ""
+        if is_heading(r):
+            section, promised_list = text, False
+            continue
+        if r.get("block_kind") != "list_item":
+            promised_list = text.rstrip().endswith(":") and bool(_FUTURE.search(text))
+        elif promised_list:
+            continue
+        under = {area: bool(pattern.search(section)) for area, pattern in _SECTION.items()}
         c2 = any(int(r.get(c) or 0) for c in ("c2_structure", "c2_operations", "c2_supply_chains"))
+        c3 = int(r.get("c3_risk_description") or 0)
         c4m, c4r = int(r.get("c4_risk_mitigation") or 0), int(r.get("c4_remediation") or 0)
+        c5 = int(r.get("c5_effectiveness") or 0)
+        claim = _claim(r)
         if c2:
             out["org_structure"].append(r)
-        if c4m and _POLICY.search(text):
+        if (c4m or c4r or under["policies"]) and _names(_POLICY, text) and not _NOT_A_POLICY.search(text):
             out["policies"].append(r)
-        if int(r.get("c3_risk_description") or 0) or ((c4m or c4r) and _RISK_ASSESS.search(text)):
+        if claim and (c3 or ((c4m or c4r or under["risk_assessment"]) and _names(_RISK_ASSESS, text))):
             out["risk_assessment"].append(r)
-        if c4r or (c4m and _DUE_DILIGENCE.search(text)):
+        checks = (c4m or under["due_diligence"]) and _names(_DUE_DILIGENCE, text)
+        if claim and (c4r or checks or _names(_DD_STRONG, text)):
             out["due_diligence"].append(r)
-        if (c4m or c4r) and _TRAINING.search(text):
+        if claim and (c4m or c4r or under["training"]) and _names(_TRAINING, text):
             out["training"].append(r)
-        if int(r.get("c5_effectiveness") or 0):
+        is_table_row = r.get("block_kind") == "table"
+        if claim and (c5 or under["goals"]) and (_names(_GOALS, text) or (under["goals"] and is_table_row)):
             out["goals"].append(r)
     return out
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
+# MSA_SHARED_DIR: where shared/ is, for a checkout that does not have it beside it.
+SHARED = Path(os.environ.get("MSA_SHARED_DIR") or REPO_ROOT.parent / "shared")
 
 
 @pytest.fixture

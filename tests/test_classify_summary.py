@@ -109,8 +109,14 @@ def test_uk_mismatch_against_registry_declaration() -> None:
         "declared_goals": 0,
     }
     row = summarise_statement(statement, SENTENCES)
-    assert row["uk_detected_training"] == 1 and row["uk_detected_policies"] == 1
-    assert json.loads(row["uk_mismatch"]) == ["goals:detected_not_declared"]
+    assert row["uk_detected_due_diligence"] == 1 and row["uk_detected_policies"] == 1
+    # "We will train buyers next year" is a promise: training is declared, not yet in the text;
+    # workers repaid is an outcome, not a goal or KPI.
+    assert row["uk_detected_training"] == 0 and row["uk_detected_goals"] == 0
+    assert json.loads(row["uk_mismatch"]) == ["training:declared_not_detected"]
+    kpi = _row(10, "We track three indicators every quarter.", "action", c5_effectiveness=1)
+    row = summarise_statement(statement, [*SENTENCES, kpi])
+    assert json.loads(row["uk_mismatch"]) == ["training:declared_not_detected", "goals:detected_not_declared"]
 
 
 def test_no_declaration_means_no_mismatch_claim() -> None:

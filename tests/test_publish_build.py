@@ -69,11 +69,13 @@ def test_compliance_marks_unread_statements_unassessed(db):
     ).fetchone()
     assert row == (0, None, None, 1)
     uk = db.execute(
-        "SELECT au_c1, detected_goals FROM compliance WHERE statement_id = 'uk-2022-HLF00001'"
+        "SELECT au_s16_1_a_reporting_entity, detected_goals FROM compliance "
+        "WHERE statement_id = 'uk-2022-HLF00001'"
     ).fetchone()
     assert uk == (None, 1)
     au = db.execute(
-        "SELECT au_c1, detected_goals, au_criteria_met FROM compliance WHERE statement_id = 'au-2022-101'"
+        "SELECT au_s16_1_a_reporting_entity, detected_goals, au_criteria_met FROM compliance "
+        "WHERE statement_id = 'au-2022-101'"
     ).fetchone()
     assert au == ("met", None, 4)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 
 import pytest
 
@@ -24,6 +24,7 @@ TESTED = {
     "company_impact_sentences",
     "impact_statements",
     "compliance_summary",
+    "compliance_by_sector",
     "missing_content",
     "registry_mismatches",
     "search_boilerplate",
@@ -149,25 +150,58 @@ def test_impact_sentences_by_company_sector_and_year(ds):
     assert by_year[0]["source_url"].endswith("/2022.pdf#page=3") and by_year[0]["page_no"] == 3
 
 
-def test_compliance_summary_by_jurisdiction_year_and_sector(ds):
+def test_compliance_summary_counts_each_statement_once_with_a_total(ds):
     summary = rows(ds, "/msa/compliance_summary.json?jurisdiction=uk")
-    by_key = {(r["registry_year"], r["sector"]): r for r in summary}
-    assert set(by_key) == {
-        (2021, "Food and beverages"),
-        (2022, "Food and beverages"),
-        (2022, "Transport and storage"),
-        (2023, "Food and beverages"),
-        (2023, "Textiles and clothing"),
-        (2023, "Retail"),
-    }
-    transport = by_key[(2022, "Transport and storage")]  # email-only: counted, not assessed
-    assert (transport["statements"], transport["assessed"], transport["approval"]) == (1, 0, None)
-    food_2023 = by_key[(2023, "Food and beverages")]
-    assert (food_2023["approval"], food_2023["signature"], food_2023["impact_share"]) == (1.0, 1.0, 0.75)
-    assert food_2023["uk_goals_declared"] == 0.0 and food_2023["uk_goals_detected"] == 1.0
-    assert food_2023["au_c1_met"] is None
+    *groups, total = summary
+    assert {r["row_type"] for r in groups} == {"group"} and total["row_type"] == "total"
+    assert [(r["registry_year"], r["statements"], r["assessed"]) for r in groups] == [
+        (2023, 2, 2),  # Fellgate lists two sectors: one statement, not two
+        (2022, 2, 1),  # the email-only statement: counted, not assessed
+        (2021, 1, 1),
+    ]
+    assert (total["jurisdiction"], total["statements"], total["assessed"]) == (None, 5, 4)
+    uk = rows(ds, "/msa.json?sql=select+count(*)+as+n+from+compliance+where+jurisdiction='uk'")[0]["n"]
+    assert total["statements"] == sum(r["statements"] for r in groups) == uk
+    # Of the two 2023 statements, both approved, one signed; impact shares 0.75 and 0.
+    assert (groups[0]["approval_share"], groups[0]["signature_share"], groups[0]["mean_impact_share"]) == (
+        1.0,
+        0.5,
+        0.375,
+    )
+    assert groups[0]["uk_goals_declared_share"] == 0.5 and groups[0]["uk_goals_detected_share"] == 1.0
+    assert groups[0]["au_s16_1_a_reporting_entity_met_share"] is None  # AU verdicts: AU statements only
+    assert total["uk_goals_detected_share"] == 0.75  # over the 4 assessed, not an average of rows
     au = rows(ds, "/msa/compliance_summary.json?jurisdiction=au&year=2023&sector=mining")
-    assert len(au) == 1 and au[0]["au_c5_met"] == 1.0 and au[0]["au_c7_partly"] == 1.0
+    assert [r["row_type"] for r in au] == ["group", "total"] and au[0]["statements"] == 1
+    assert au[0]["au_s16_1_e_effectiveness_met_share"] == 1.0
+    assert au[0]["au_s16_1_g_other_information_partly_share"] == 1.0
+
+
+def test_compliance_by_sector_adds_up_to_its_total(ds):
+    found = rows(ds, "/msa/compliance_by_sector.json")
+    *groups, total = found
+    everything = rows(ds, "/msa.json?sql=select+count(*)+as+n+from+compliance")[0]["n"]
+    assert total["row_type"] == "total" and total["statements"] == everything == 8
+    assert sum(r["statements"] for r in groups) == total["statements"]
+    two = [r for r in groups if r["sectors"] == '["Textiles and clothing", "Retail"]']
+    assert len(two) == 1 and two[0]["statements"] == 1
+    # Each group's count links to exactly its statements in the compliance table.
+    page = fetch(ds, "/msa/compliance_by_sector?jurisdiction=uk&year=2023").text
+    link = "/msa/compliance?jurisdiction=uk&amp;registry_year=2023&amp;sectors__exact="
+    assert link in page
+    listed = rows(
+        ds, "/msa/compliance.json?jurisdiction=uk&registry_year=2023&sectors__exact=" + two[0]["sectors"]
+    )
+    assert [r["statement_id"] for r in listed] == ["uk-2023-FGT00002"]
+
+
+def test_share_columns_say_they_hold_shares_and_au_columns_their_section(ds):
+    columns = fetch(ds, "/msa/compliance_summary.json?_size=1").json()["columns"]
+    assert "approval" not in columns and "c2_operations" not in columns
+    assert {"approval_share", "c2_operations_share", "au_s16_1_f_consultation_met_share"} <= set(columns)
+    assert not [c for c in columns if re.match(r"au_c\d", c)]
+    table = fetch(ds, "/msa/compliance.json?_size=1").json()["columns"]
+    assert "au_s16_1_f_consultation" in table and not [c for c in table if re.match(r"au_c\d", c)]
 
 
 def test_compliance_summary_exports_as_streamed_csv(ds):
@@ -175,8 +209,9 @@ def test_compliance_summary_exports_as_streamed_csv(ds):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.text.strip().splitlines()
-    assert lines[0].startswith("jurisdiction,registry_year,sector,statements,assessed,approval,signature")
-    assert len(lines) == 1 + 4
+    assert lines[0].startswith("row_type,jurisdiction,registry_year,statements,assessed,approval_share")
+    assert len(lines) == 1 + 2 + 1  # AU 2023, AU 2022, total
+    assert lines[-1].startswith("total,,,3,3,")
     # One row per statement, every row streamed: the compliance table.
     table = fetch(ds, "/msa/compliance.csv?_stream=on&_size=2&jurisdiction=uk")
     assert table.status_code == 200 and len(table.text.strip().splitlines()) == 1 + 5
@@ -242,19 +277,9 @@ def test_query_results_link_ids_to_rows(ds):
     html = fetch(ds, "/msa/search_boilerplate").text
     assert '<a href="/msa/boilerplate_uses?boilerplate_id=1">1</a>' in html
     summary = fetch(ds, "/msa/compliance_summary?jurisdiction=au").text
-    assert (
-        "/msa/compliance?jurisdiction=au&amp;registry_year=2023&amp;sectors__arraycontains=Mining" in summary
-    )
-    assert (
-        json.loads(
-            fetch(
-                ds,
-                "/msa/compliance.json?jurisdiction=au&registry_year=2023"
-                "&sectors__arraycontains=Mining&_shape=array",
-            ).text
-        )[0]["statement_id"]
-        == "au-2023-202"
-    )
+    assert '<a href="/msa/compliance?jurisdiction=au&amp;registry_year=2023">2</a>' in summary
+    listed = rows(ds, "/msa/compliance.json?jurisdiction=au&registry_year=2023")
+    assert sorted(r["statement_id"] for r in listed) == ["au-2023-202", "au-2023-303"]
 
 
 def test_statements_with_impact_and_the_statements_behind_them(ds):
@@ -303,3 +328,11 @@ def test_search_boilerplate_by_company(ds):
         uses = rows(ds, f"/msa/boilerplate_uses.json?boilerplate_id={shared['boilerplate_id']}")
         assert "Wattle Ridge Mining Pty Ltd" in {r["organisation"] for r in uses}
     assert len(rows(ds, "/msa/search_boilerplate.json?company=nobody-like-this&min_organisations=2")) == 0
+
+
+def test_large_tables_skip_facet_suggestions(ds):
+    """A query per column over every match: on millions of sentences, most of a table search's time."""
+    sentences = fetch(ds, "/msa/sentences.json?_search=passports&_extra=suggested_facets").json()
+    assert sentences["suggested_facets"] == []
+    statements = fetch(ds, "/msa/statements.json?_extra=suggested_facets").json()
+    assert statements["suggested_facets"] != []

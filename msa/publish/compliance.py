@@ -15,6 +15,21 @@ import sqlite_utils
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
 
 TABLE = "compliance"
+GROUPS_TABLE = "compliance_groups"
+ROLLUP_TABLE = "compliance_rollup"
+ALL_SECTORS = ""  # the rollup's sector for rows over every sector
+# The AU s.16(1) paragraphs under the names a regulator reads them by (statement_summaries keeps
+# the short codes classify/ writes).
+AU_COLUMNS: dict[str, str] = {
+    "au_c1": "au_s16_1_a_reporting_entity",
+    "au_c2": "au_s16_1_b_structure_operations_supply_chains",
+    "au_c3": "au_s16_1_c_risks",
+    "au_c4": "au_s16_1_d_actions",
+    "au_c5": "au_s16_1_e_effectiveness",
+    "au_c6": "au_s16_1_f_consultation",
+    "au_c7": "au_s16_1_g_other_information",
+}
+assert tuple(AU_COLUMNS) == AU_CRITERIA
 # Who a statement is "by": a group's parent, an AU reporting entity, else the first member.
 LEAD_ORGANISATION_SQL = """(SELECT so.organisation_id FROM statement_organisations so
     WHERE so.statement_id = st.statement_id
@@ -47,7 +62,7 @@ def columns() -> list[tuple[str, str]]:
         ("criteria_addressed", "INTEGER"),
     ]
     cols += [(c, "INTEGER") for c in CRITERIA if c not in ("approval", "signature")]
-    cols += [("au_criteria_met", "INTEGER")] + [(c, "TEXT") for c in AU_CRITERIA]
+    cols += [("au_criteria_met", "INTEGER")] + [(AU_COLUMNS[c], "TEXT") for c in AU_CRITERIA]
     cols += [("uk_mismatches", "INTEGER"), ("uk_mismatch", "TEXT")]
     for area in UK_AREAS:
         cols += [(f"declared_{area}", "INTEGER"), (f"detected_{area}", "INTEGER")]
@@ -101,7 +116,7 @@ def select_sql() -> str:
     for c in CRITERIA:
         exprs[c] = f"{when} ss.{c} END"
     for c in AU_CRITERIA:
-        exprs[c] = f"CASE WHEN st.jurisdiction = 'au' AND {assessed} THEN ss.{c} END"
+        exprs[AU_COLUMNS[c]] = f"CASE WHEN st.jurisdiction = 'au' AND {assessed} THEN ss.{c} END"
     for area in UK_AREAS:
         exprs[f"declared_{area}"] = f"CASE WHEN st.jurisdiction = 'uk' THEN st.declared_{area} END"
         exprs[f"detected_{area}"] = (
@@ -118,16 +133,125 @@ LEFT JOIN (SELECT st.statement_id AS statement_id, {LEAD_ORGANISATION_SQL} AS or
 LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id"""
 
 
+def summary_measures() -> list[tuple[str, str]]:
+    """(name, SQL over a compliance row) of every share the compliance summary reports.
+
+    The summary's value is the mean of the expression over the rows where it is not NULL, so
+    statements that were not read, or are of the other jurisdiction, do not dilute a share.
+    """
+    out = [(f"{c}_share", c) for c in CRITERIA]
+    for code in AU_CRITERIA:
+        col = AU_COLUMNS[code]
+        for verdict in ("met", "partly"):
+            out.append(
+                (f"{col}_{verdict}_share", f"CASE WHEN {col} IS NULL THEN NULL ELSE {col} = '{verdict}' END")
+            )
+    for area in UK_AREAS:
+        out += [
+            (f"uk_{area}_declared_share", f"declared_{area}"),
+            (f"uk_{area}_detected_share", f"detected_{area}"),
+        ]
+    out += [("uk_mismatches_per_statement", "uk_mismatches"), ("mean_impact_share", "impact_share")]
+    return out
+
+
+def build_compliance_groups(db: sqlite_utils.Database) -> int:
+    """Recreate `compliance_groups`: per jurisdiction, year and sector list, the counts and the sums
+    the compliance summary adds up, so it reads a few hundred rows instead of every statement.
+
+    Each statement is in exactly one group (its `sectors` as listed), so counts add up; every
+    measure keeps its sum and its count of non-NULL rows (`<name>__sum`, `<name>__n`), so a
+    share over any set of groups is their sums over their counts.
+    """
+    conn = db.conn
+    measures = summary_measures()
+    conn.execute(f"DROP TABLE IF EXISTS {GROUPS_TABLE}")
+    body = ",\n    ".join(
+        [
+            "jurisdiction TEXT",
+            "registry_year INTEGER",
+            "sectors TEXT",
+            "statements INTEGER",
+            "assessed INTEGER",
+        ]
+        + ["impact_sentences INTEGER"]
+        + [
+            f"{name}__{part} {kind}"
+            for name, _ in measures
+            for part, kind in (("sum", "REAL"), ("n", "INTEGER"))
+        ]
+    )
+    conn.execute(f"CREATE TABLE {GROUPS_TABLE} (\n    {body}\n)")
+    sums = ", ".join(f"sum({expr}), count({expr})" for _, expr in measures)
+    conn.execute(
+        f"INSERT INTO {GROUPS_TABLE} SELECT jurisdiction, registry_year, sectors, count(*), sum(assessed), "
+        f"sum(n_impact), {sums} FROM {TABLE} GROUP BY jurisdiction, registry_year, sectors"
+    )
+    conn.execute(
+        f"CREATE INDEX idx_{GROUPS_TABLE}_jurisdiction_year ON {GROUPS_TABLE}(jurisdiction, registry_year)"
+    )
+    conn.commit()
+    return db[GROUPS_TABLE].count
+
+
+def rollup_columns() -> list[tuple[str, str]]:
+    """(name, SQL over an assessed compliance row) of every sum the dashboard charts add up."""
+    cols = [("statements", "1")] + [(c, c) for c in CRITERIA]
+    cols += [("impact_share_sum", "impact_share"), ("impact_share_n", "impact_share IS NOT NULL")]
+    for code in AU_CRITERIA[:6]:  # (g) is discretionary: not charted
+        col = AU_COLUMNS[code]
+        cols += [(f"{col}_{v}", f"{col} = '{v}'") for v in ("met", "partly", "not_met")]
+    return cols
+
+
+def build_compliance_rollup(db: sqlite_utils.Database) -> int:
+    """Recreate `compliance_rollup`: sums over the assessed statements per jurisdiction, year and
+    sector, so each dashboard chart reads a few hundred rows instead of every statement.
+
+    Rows with sector '' hold every statement of their jurisdiction and year once; the other rows
+    one sector each (a statement in two sectors is in both), for a chart by sector or filtered to one.
+    """
+    conn = db.conn
+    cols = rollup_columns()
+    conn.execute(f"DROP TABLE IF EXISTS {ROLLUP_TABLE}")
+    body = ", ".join(
+        ["jurisdiction TEXT", "registry_year INTEGER", "sector TEXT"] + [f"{n} REAL" for n, _ in cols]
+    )
+    conn.execute(f"CREATE TABLE {ROLLUP_TABLE} ({body})")
+    sums = ", ".join(f"sum({expr})" for _, expr in cols)
+    conn.execute(
+        f"INSERT INTO {ROLLUP_TABLE} SELECT jurisdiction, registry_year, '{ALL_SECTORS}', {sums} "
+        f"FROM {TABLE} WHERE assessed = 1 GROUP BY jurisdiction, registry_year"
+    )
+    conn.execute(
+        f"INSERT INTO {ROLLUP_TABLE} SELECT jurisdiction, registry_year, j.value, {sums} "
+        f"FROM {TABLE}, json_each({TABLE}.sectors) j WHERE assessed = 1 "
+        "GROUP BY jurisdiction, registry_year, j.value"
+    )
+    conn.execute(f"CREATE INDEX idx_{ROLLUP_TABLE}_sector ON {ROLLUP_TABLE}(sector, jurisdiction)")
+    conn.commit()
+    return db[ROLLUP_TABLE].count
+
+
 def build_compliance(db: sqlite_utils.Database) -> int:
-    """Recreate the compliance table and its facet indexes; returns its row count."""
+    """Recreate the compliance table, its facet indexes and its groups; returns its row count."""
     conn = db.conn
     conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
     body = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in columns())
     conn.execute(f"CREATE TABLE {TABLE} (\n    {body}\n)")
-    conn.execute(f"INSERT INTO {TABLE} {select_sql()}")
-    conn.execute(f"CREATE INDEX idx_{TABLE}_jurisdiction_year ON {TABLE}(jurisdiction, registry_year)")
-    conn.execute(f"CREATE INDEX idx_{TABLE}_year ON {TABLE}(registry_year)")
+    conn.execute(f"INSERT INTO {TABLE} {select_sql()} ORDER BY st.statement_id")
+    # In the order Datasette pages the table: registry_year desc, ties by statement_id. Its first
+    # page sorts by the year alone, so ties must come in key order for the next pages (which add
+    # statement_id) to neither repeat nor skip rows of a streamed CSV; and a jurisdiction-year
+    # stream then reads each page off the index instead of sorting the year again.
+    conn.execute(
+        f"CREATE INDEX idx_{TABLE}_jurisdiction_year "
+        f"ON {TABLE}(jurisdiction, registry_year DESC, statement_id)"
+    )
+    conn.execute(f"CREATE INDEX idx_{TABLE}_year ON {TABLE}(registry_year DESC, statement_id)")
     conn.execute(f"CREATE INDEX idx_{TABLE}_organisation ON {TABLE}(organisation)")
     conn.execute(f"CREATE INDEX idx_{TABLE}_organisation_id ON {TABLE}(organisation_id)")
     conn.commit()
+    build_compliance_groups(db)
+    build_compliance_rollup(db)
     return db[TABLE].count

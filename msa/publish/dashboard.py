@@ -1,47 +1,63 @@
 """The datasette-dashboards dashboard: criteria coverage and impact share by year, sector, jurisdiction.
 
-Every chart reads the small `compliance` table (one row per statement), so the dashboard stays
-fast on a corpus of millions of sentences. `[[ ... ]]` clauses apply only when a filter is set.
+Every chart reads `compliance_rollup` (msa/publish/compliance.py: sums over the assessed statements
+per jurisdiction, year and sector, a few hundred rows), so the dashboard stays fast on a corpus of
+millions of sentences. `[[ ... ]]` clauses apply only when a filter is set.
 """
 
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA
+from msa.publish.compliance import AU_COLUMNS
 
 DB = "msa"
+# The rollup's rows over every sector (sector ''), or those of the sector picked: any sector name
+# sorts after ''.
 FILTERS_SQL = (
     "[[ AND c.jurisdiction = :jurisdiction ]] "
-    "[[ AND EXISTS (SELECT 1 FROM json_each(c.sectors) j WHERE j.value = :sector) ]]"
+    "AND c.sector = (SELECT max(s) FROM (SELECT '' AS s [[ UNION ALL SELECT :sector ]]))"
 )
-AU_VALUES = ", ".join(f"('{c}')" for c in AU_CRITERIA[:6])
-AU_CASE = "CASE k.criterion " + " ".join(f"WHEN '{c}' THEN c.{c}" for c in AU_CRITERIA[:6]) + " END"
+SECTOR_FILTERS_SQL = (
+    "AND c.sector != '' [[ AND c.jurisdiction = :jurisdiction ]] [[ AND c.sector = :sector ]]"
+)
+ROLLUP = "compliance_rollup c"
+AU_SHOWN = [AU_COLUMNS[c] for c in AU_CRITERIA[:6]]  # (g) is discretionary
+STATEMENTS = "CAST(sum(c.statements) AS INTEGER)"
+
+
+def _share(total: str) -> str:
+    return f"CAST(sum(c.{total}) AS REAL) / sum(c.statements)"
 
 
 def _coverage_sql(group: str, limit_sectors: bool = False) -> str:
-    source = "compliance c"
-    if group == "sector":
-        source = "compliance c, json_each(c.sectors) s"
-    group_expr = {"registry_year": "c.registry_year", "jurisdiction": "c.jurisdiction", "sector": "s.value"}[
-        group
-    ]
+    filters = SECTOR_FILTERS_SQL if group == "sector" else FILTERS_SQL
     top = ""
     if limit_sectors:
         top = (
-            " AND s.value IN (SELECT j.value FROM compliance x, json_each(x.sectors) j WHERE x.assessed = 1 "
-            "GROUP BY j.value ORDER BY count(*) DESC LIMIT 12)"
+            " AND c.sector IN (SELECT sector FROM compliance_rollup WHERE sector != '' "
+            "GROUP BY sector ORDER BY sum(statements) DESC, sector LIMIT 12)"
         )
-    # One pass over the table for all eleven averages, then one row per criterion (a cross join
-    # with the criteria list would evaluate a CASE per statement and criterion: ten times slower).
-    averages = ", ".join(f"avg(c.{name}) AS a{i}" for i, name in enumerate(CRITERIA))
+    # One pass for all eleven shares, then one row per criterion.
+    averages = ", ".join(f"{_share(name)} AS a{i}" for i, name in enumerate(CRITERIA))
     rows = " UNION ALL ".join(
         f"SELECT {group}, '{name}' AS criterion, {i} AS ord, round(a{i}, 3) AS share, statements FROM agg"
         for i, name in enumerate(CRITERIA)
     )
     return (
-        f"WITH agg AS (SELECT {group_expr} AS {group}, {averages}, count(*) AS statements FROM {source} "
-        f"WHERE c.assessed = 1 {FILTERS_SQL}{top} GROUP BY {group_expr}) "
+        f"WITH agg AS (SELECT c.{group} AS {group}, {averages}, {STATEMENTS} AS statements FROM {ROLLUP} "
+        f"WHERE 1 = 1 {filters}{top} GROUP BY c.{group}) "
         f"{rows} ORDER BY {group}, ord"
     )
+
+
+def _au_status_sql() -> str:
+    parts = " UNION ALL ".join(
+        f"SELECT '{col}' AS criterion, '{v}' AS status, CAST(sum(c.{col}_{v}) AS INTEGER) AS statements "
+        f"FROM {ROLLUP} WHERE c.jurisdiction = 'au' {FILTERS_SQL}"
+        for col in AU_SHOWN
+        for v in ("met", "partly", "not_met")
+    )
+    return f"SELECT * FROM ({parts}) WHERE statements > 0 ORDER BY criterion"
 
 
 def _heatmap(x: str, x_title: str, x_type: str = "ordinal") -> dict:
@@ -68,7 +84,7 @@ def dashboard() -> dict:
             "name": "Sector",
             "type": "select",
             "db": DB,
-            "query": "SELECT DISTINCT j.value FROM compliance c, json_each(c.sectors) j ORDER BY j.value",
+            "query": "SELECT DISTINCT sector FROM compliance_rollup WHERE sector != '' ORDER BY sector",
         },
     }
     charts = {
@@ -86,15 +102,15 @@ def dashboard() -> dict:
         "statements": {
             "title": "Statements analysed",
             "db": DB,
-            "query": f"SELECT count(*) AS n FROM compliance c WHERE c.assessed = 1 {FILTERS_SQL}",
+            "query": f"SELECT coalesce({STATEMENTS}, 0) AS n FROM {ROLLUP} WHERE 1 = 1 {FILTERS_SQL}",
             "library": "metric",
             "display": {"field": "n"},
         },
         "impact": {
             "title": "Mean impact share",
             "db": DB,
-            "query": "SELECT round(100 * avg(c.impact_share), 1) AS pct FROM compliance c "
-            f"WHERE c.assessed = 1 {FILTERS_SQL}",
+            "query": "SELECT round(100 * sum(c.impact_share_sum) / sum(c.impact_share_n), 1) AS pct "
+            f"FROM {ROLLUP} WHERE 1 = 1 {FILTERS_SQL}",
             "library": "metric",
             "display": {"field": "pct", "suffix": "%"},
         },
@@ -170,8 +186,9 @@ def dashboard() -> dict:
         "impact-year": {
             "title": "Impact share by year and jurisdiction",
             "db": DB,
-            "query": "SELECT c.registry_year, c.jurisdiction, round(avg(c.impact_share), 3) AS impact_share, "
-            f"count(*) AS statements FROM compliance c WHERE c.assessed = 1 {FILTERS_SQL} "
+            "query": "SELECT c.registry_year, c.jurisdiction, "
+            "round(sum(c.impact_share_sum) / sum(c.impact_share_n), 3) AS impact_share, "
+            f"{STATEMENTS} AS statements FROM {ROLLUP} WHERE 1 = 1 {FILTERS_SQL} "
             "GROUP BY c.registry_year, c.jurisdiction ORDER BY c.registry_year",
             "library": "vega-lite",
             "display": {
@@ -186,9 +203,10 @@ def dashboard() -> dict:
         "impact-sector": {
             "title": "Impact share by sector (sectors with most statements)",
             "db": DB,
-            "query": "SELECT s.value AS sector, round(avg(c.impact_share), 3) AS impact_share, count(*) AS "
-            "statements FROM compliance c, json_each(c.sectors) s WHERE c.assessed = 1 "
-            f"{FILTERS_SQL} GROUP BY s.value ORDER BY statements DESC LIMIT 15",
+            "query": "SELECT c.sector, "
+            "round(sum(c.impact_share_sum) / sum(c.impact_share_n), 3) AS impact_share, "
+            f"{STATEMENTS} AS statements FROM {ROLLUP} WHERE 1 = 1 {SECTOR_FILTERS_SQL} "
+            "GROUP BY c.sector ORDER BY statements DESC, c.sector LIMIT 15",
             "library": "vega-lite",
             "display": {
                 "mark": {"type": "bar", "tooltip": True},
@@ -201,10 +219,7 @@ def dashboard() -> dict:
         "au-status": {
             "title": "AU s.16(1)(a)-(f): met, partly, not met",
             "db": DB,
-            "query": f"SELECT k.criterion, {AU_CASE} AS status, count(*) AS statements FROM compliance c "
-            f"CROSS JOIN (SELECT column1 AS criterion FROM (VALUES {AU_VALUES})) k "
-            f"WHERE c.assessed = 1 AND c.jurisdiction = 'au' {FILTERS_SQL} "
-            "GROUP BY k.criterion, status ORDER BY k.criterion",
+            "query": _au_status_sql(),
             "library": "vega-lite",
             "display": {
                 "mark": {"type": "bar", "tooltip": True},

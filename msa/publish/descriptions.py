@@ -7,6 +7,7 @@ that every column of every table and view in a built database has one.
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
+from msa.publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
 
 CRITERION_TEXT = {
     "approval": "says the statement was approved by the organisation's board (principal governing body)",
@@ -109,6 +110,44 @@ STATEMENTS = {
     "last_seen": "When the crawler last saw it (UTC)",
     "updated_at": "When its registry metadata last changed (UTC)",
 }
+
+
+def measure_descriptions() -> dict[str, str]:
+    """What each share of the compliance summary is a share of (msa/publish/compliance.py names them)."""
+    out = {f"{c}_share": f"{SHARE_NOTE} whose text {CRITERION_TEXT[c]}" for c in CRITERIA}
+    for code, col in AU_COLUMNS.items():
+        for verdict in ("met", "partly"):
+            out[f"{col}_{verdict}_share"] = (
+                f"AU only: 0-1 share of the assessed AU statements in the row whose text {verdict} "
+                f"s.16(1){AU_TEXT[code]}"
+            )
+    for area, text in AREA_TEXT.items():
+        out[f"uk_{area}_declared_share"] = (
+            f"UK only: 0-1 share of the UK statements whose registry entry declares {text}"
+        )
+        out[f"uk_{area}_detected_share"] = f"UK only: {SHARE_NOTE} whose text covers {text}"
+    out["uk_mismatches_per_statement"] = (
+        "UK only: mean number of areas where the registry declaration and the text disagree"
+    )
+    out["mean_impact_share"] = "Mean over the assessed statements of impact / (commitment + action + impact)"
+    assert set(out) == {name for name, _ in summary_measures()}
+    return out
+
+
+def compliance_summary_columns() -> dict[str, str]:
+    """The data dictionary of the compliance_summary and compliance_by_sector queries."""
+    return {
+        "row_type": "group: one jurisdiction and registry year (and list of sectors); total: every statement "
+        "the filters keep, once",
+        "jurisdiction": JURISDICTION + "; empty on the total row",
+        "registry_year": YEAR + "; empty on the total row",
+        "sectors": SECTORS + ": a statement in several sectors is in the row of that list, once",
+        "statements": "Statements in the row (counted once each: the group rows add up to the total row)",
+        "assessed": "Of those, statements whose text was read and classified (shares are over these)",
+        **measure_descriptions(),
+        "impact_sentences": "Sentences labelled evidence of impact in those statements",
+    }
+
 
 TABLES: dict[str, tuple[str, dict[str, str]]] = {
     "statements": (
@@ -259,7 +298,10 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "date_approved": STATEMENTS["date_approved"],
             "criteria_addressed": "How many of the 11 criteria the text addresses (0-11)",
             "au_criteria_met": "AU statements: how many of s.16(1)(a)-(f) are met (0-6)",
-            **{c: f"AU s.16(1){t}: met, partly or not_met (AU statements only)" for c, t in AU_TEXT.items()},
+            **{
+                AU_COLUMNS[c]: f"AU s.16(1){t}: met, partly or not_met (AU statements only)"
+                for c, t in AU_TEXT.items()
+            },
             "uk_mismatches": "UK statements: number of areas where registry declaration and text disagree",
             "uk_mismatch": "Those areas (JSON list of area:declared_not_detected or "
             "area:detected_not_declared)",
@@ -272,6 +314,34 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "registry_pdf_url": "A copy hosted by the registry, when there is one",
             "period_start": "Start of the reporting period",
             "period_end": "End of the reporting period",
+        },
+    ),
+    "compliance_groups": (
+        "Built for the compliance summary: per jurisdiction, registry year and list of sectors, the number "
+        "of statements and, for every share the summary reports, its sum and its count of statements.",
+        {
+            **{
+                k: v
+                for k, v in compliance_summary_columns().items()
+                if k
+                in ("jurisdiction", "registry_year", "sectors", "statements", "assessed", "impact_sentences")
+            },
+            **{
+                f"{name}__{part}": f"{prefix} of: {text}"
+                for name, text in measure_descriptions().items()
+                for part, prefix in (("sum", "Sum"), ("n", "Count of statements with a value"))
+            },
+        },
+    ),
+    "compliance_rollup": (
+        "Built for the dashboard: sums over the assessed statements per jurisdiction, registry year and "
+        "sector (sector '' for every sector at once; otherwise one sector, a statement in two being in "
+        "both).",
+        {
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            "sector": "One sector of the registry's list, or '' for the statements of every sector",
+            **{name: f"Sum over the assessed statements of: {expr}" for name, expr in rollup_columns()},
         },
     ),
     "impact_sentences": (
@@ -390,4 +460,32 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "schema_info": ("Internal: schema version.", {"key": "Setting", "value": "Value"}),
 }
-HIDDEN = ("crawl_runs", "stage_runs", "schema_info")
+HIDDEN = ("crawl_runs", "stage_runs", "schema_info", "compliance_groups", "compliance_rollup")
+
+# The data dictionary of the canned queries a regulator exports (a query column not named here
+# takes the description of the same-named table column; publish/plugins/msa_datasette.py).
+QUERY_COLUMNS: dict[str, dict[str, str]] = {
+    "compliance_summary": {k: v for k, v in compliance_summary_columns().items() if k != "sectors"},
+    "compliance_by_sector": compliance_summary_columns(),
+    "missing_content": {
+        "jurisdiction": JURISDICTION,
+        "registry_year": YEAR,
+        "organisation": ORGANISATION,
+        "missing": "Mandatory content not found: approval, signature, and for AU the s.16(1) paragraphs not "
+        "met; 'statement text not available' when no document could be read",
+        "partly_met": "AU s.16(1) paragraphs only partly met",
+        "document_url": "The original document that was analysed",
+        "registry_url": "The statement's page on the registry",
+        "statement_id": STATEMENT_ID,
+    },
+    "registry_mismatches": {
+        "registry_year": YEAR,
+        "organisation": ORGANISATION,
+        "area": "The UK s.54(5) area: " + "; ".join(f"{a} = {t}" for a, t in AREA_TEXT.items()),
+        "mismatch": "declared in the registry, not found in the text; or found in the text, not declared",
+        "mismatches_in_statement": "How many areas disagree in this statement",
+        "document_url": "The original document that was analysed",
+        "registry_url": "The statement's page on the registry",
+        "statement_id": STATEMENT_ID,
+    },
+}

@@ -14,7 +14,7 @@ from pathlib import Path
 from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE, EVIDENCE_LABELS
 from msa.paths import METADATA_PATH
 from msa.publish.dashboard import dashboard
-from msa.publish.descriptions import HIDDEN, TABLES
+from msa.publish.descriptions import HIDDEN, QUERY_COLUMNS, TABLES
 from msa.publish.queries import canned_queries
 
 DATABASE = "msa"
@@ -170,6 +170,8 @@ def build_metadata() -> dict:
             "msa_datasette": plugin_settings(),
             # Unset: robots.txt disallows everything. `msa serve --allow-robots` sets it to allow all.
             "datasette-block-robots": {"literal": {"$env": ROBOTS_ENV}},
+            # The `dictionary` export of each canned query (publish/plugins/msa_datasette.py).
+            "msa-data-dictionary": {"queries": QUERY_COLUMNS},
         },
     }
 

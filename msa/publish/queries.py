@@ -9,11 +9,13 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 from __future__ import annotations
 
 from classify.evidence import committed_impact_confidence
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+from db.schema import CRITERIA, UK_AREAS
+from msa.publish.compliance import AU_COLUMNS, summary_measures
 from msa.publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 
 SEARCH_LIMIT = 200
-RANK_WINDOW = 200_000  # ranking more matches than this overruns sql_time_limit_ms on 5M sentences
+# bm25 over 200,000 matches took 1.1 s on 5M sentences, over 20,000 0.2 s (bench/bench_serve.py).
+RANK_WINDOW = 20_000
 
 CRITERIA_LIST_SQL = (
     "trim(\n         "
@@ -25,6 +27,8 @@ SECTOR_FILTER = (
 )
 YEAR_FILTER = "(:year = '' OR c.registry_year = CAST(:year AS INTEGER))"
 JURISDICTION_FILTER = "(:jurisdiction = '' OR c.jurisdiction = lower(:jurisdiction))"
+# A statement is in the sector when any of its sectors contains what was typed.
+SECTOR_GROUP_FILTER = "(:sector = '' OR c.sectors LIKE '%' || :sector || '%')"
 
 
 def search_sentences_sql(rank_window: int = RANK_WINDOW) -> str:
@@ -154,37 +158,41 @@ LEFT JOIN impact_sentences i ON i.statement_id = ch.statement_id AND i.sentence_
 ORDER BY ch.registry_year DESC, ch.jurisdiction, ch.n, ch.organisation"""
 
 
-def _share(expr: str, name: str) -> str:
-    return f"round(avg({expr}), 3) AS {name}"
+def compliance_summary_sql(by_sector: bool = False) -> str:
+    """Counts and shares per (jurisdiction, year[, sector list]), then a total row.
 
-
-def compliance_summary_sql() -> str:
-    """Shares per (jurisdiction, year, sector): every criterion, AU verdict and UK area."""
-    cols = [_share(c, c) for c in CRITERIA]
-    for code in AU_CRITERIA:
-        cols.append(_share(f"CASE WHEN {code} IS NULL THEN NULL ELSE {code} = 'met' END", f"{code}_met"))
-        cols.append(
-            _share(f"CASE WHEN {code} IS NULL THEN NULL ELSE {code} = 'partly' END", f"{code}_partly")
-        )
-    for area in UK_AREAS:
-        cols.append(_share(f"declared_{area}", f"uk_{area}_declared"))
-        cols.append(_share(f"detected_{area}", f"uk_{area}_detected"))
-    body = ",\n       ".join(cols)
+    Reads `compliance_groups` (msa/publish/compliance.py), where every statement is in one group,
+    so the statements of the group rows add up to the total row's.
+    """
+    shares = ",\n       ".join(
+        f"round(CAST(sum({name}__sum) AS REAL) / NULLIF(sum({name}__n), 0), 3) AS {name}"
+        for name, _ in summary_measures()
+    )
+    sector_col = "c.sectors, " if by_sector else ""
+    sector_total = "NULL, " if by_sector else ""
+    sector_group = ", c.sectors" if by_sector else ""
+    counts = "sum(c.statements) AS statements, coalesce(sum(c.assessed), 0) AS assessed"
+    once = ", in the row of its list of sectors" if by_sector else ""
+    order = ", sectors" if by_sector else ""
+    tail = "sum(c.impact_sentences) AS impact_sentences"
     return f"""-- Shares are over the statements whose text was read (assessed); 1.0 = every statement.
 -- AU s.16(1) verdicts count AU statements only, UK s.54(5) areas UK statements only.
-WITH rows AS (
-  SELECT c.*, COALESCE(j.value, '(no sector given)') AS sector
-  FROM compliance c LEFT JOIN json_each(c.sectors) j
-  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER}
+-- Every statement is counted once{once}; the total row adds them up.
+SELECT * FROM (
+  SELECT 'group' AS row_type, c.jurisdiction, c.registry_year, {sector_col}{counts},
+       {shares},
+       {tail}
+  FROM compliance_groups c
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER} AND {SECTOR_GROUP_FILTER}
+  GROUP BY c.jurisdiction, c.registry_year{sector_group}
+  UNION ALL
+  SELECT 'total', NULL, NULL, {sector_total}coalesce(sum(c.statements), 0), coalesce(sum(c.assessed), 0),
+       {shares},
+       {tail}
+  FROM compliance_groups c
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER} AND {SECTOR_GROUP_FILTER}
 )
-SELECT jurisdiction, registry_year, sector, count(*) AS statements, sum(assessed) AS assessed,
-       {body},
-       round(avg(uk_mismatches), 2) AS uk_mismatches_per_statement,
-       round(avg(impact_share), 3) AS impact_share, sum(n_impact) AS impact_sentences
-FROM rows
-WHERE (:sector = '' OR sector LIKE '%' || :sector || '%')
-GROUP BY jurisdiction, registry_year, sector
-ORDER BY jurisdiction, registry_year DESC, statements DESC, sector"""
+ORDER BY row_type = 'total', jurisdiction, registry_year DESC, statements DESC{order}"""
 
 
 # The sentences behind verdicts (msa/publish/verdicts.py), as "verdict basis: sentence id p.N; …"
@@ -222,13 +230,14 @@ def missing_content_sql() -> str:
             "CASE WHEN c.approval = 0 THEN 'approval; ' ELSE '' END",
             "CASE WHEN c.signature = 0 THEN 'signature; ' ELSE '' END",
             *[
-                f"CASE WHEN c.{code} = 'not_met' THEN '{label}; ' ELSE '' END"
+                f"CASE WHEN c.{AU_COLUMNS[code]} = 'not_met' THEN '{label}; ' ELSE '' END"
                 for code, label in MISSING_AU.items()
             ],
         ]
     )
     partly = " || ".join(
-        f"CASE WHEN c.{code} = 'partly' THEN '{label}; ' ELSE '' END" for code, label in MISSING_AU.items()
+        f"CASE WHEN c.{AU_COLUMNS[code]} = 'partly' THEN '{label}; ' ELSE '' END"
+        for code, label in MISSING_AU.items()
     )
     return f"""-- UK s.54(6): approved by the board and signed by a director. AU s.16(1)(a)-(f) and s.16(2).
 -- Statements whose text could not be read are listed as such: they cannot be checked.
@@ -307,14 +316,19 @@ WHERE b.n_organisations >= COALESCE(CAST(NULLIF(:min_organisations, '') AS INTEG
 ORDER BY b.n_organisations DESC, b.n_sentences DESC, b.boilerplate_id
 LIMIT 1000"""
 
-BOILERPLATE_USES = f"""-- Every statement that uses one boilerplate sentence, with the wording it used.
+USES_LIMIT = 1000
+BOILERPLATE_USES = f"""-- Statements that use one boilerplate sentence, with the wording each used: the first
+-- {USES_LIMIT:,} uses (read off the boilerplate_id index), then ordered by organisation and year.
+WITH uses AS (
+  SELECT bs.sentence_id, bs.statement_id FROM boilerplate_sentences bs
+  WHERE bs.boilerplate_id = CAST(:boilerplate_id AS INTEGER) LIMIT {USES_LIMIT}
+)
 SELECT c.organisation, c.registry_year, c.jurisdiction, s.text, s.page_no,
        {SOURCE_URL_SQL} AS source_url, {STORED_URL_SQL} AS stored_copy, c.statement_id, s.sentence_id
-FROM boilerplate_sentences bs
+FROM uses bs
 JOIN sentences s ON s.sentence_id = bs.sentence_id
 JOIN compliance c ON c.statement_id = bs.statement_id
 LEFT JOIN documents d ON d.document_id = s.document_id
-WHERE bs.boilerplate_id = CAST(:boilerplate_id AS INTEGER)
 ORDER BY c.organisation, c.registry_year"""
 
 
@@ -400,15 +414,27 @@ def canned_queries() -> dict[str, dict]:
             "params": ["jurisdiction", "year", "min_confidence"],
         },
         "compliance_summary": {
-            "title": "Compliance summary by jurisdiction, year and sector",
+            "title": "Compliance summary by jurisdiction and year, with a total",
             "description": (
-                "For each jurisdiction, registry year and sector: statements, how many were read, and the "
-                "share addressing each criterion, meeting (or partly meeting) each AU s.16(1) criterion, and "
-                "declaring or covering each UK s.54(5) area; approval, signature and the mean impact share. "
-                "Export with the CSV link (add _stream=on to stream it). One row per statement: the "
-                "compliance table."
+                "For each jurisdiction and registry year: statements, how many were read (assessed), and "
+                "the share addressing each criterion, meeting (or partly meeting) each AU s.16(1) paragraph, "
+                "and declaring or covering each UK s.54(5) area; then a total row. Every statement counts "
+                "once, so the rows add up to the total. sector keeps statements any of whose sectors "
+                "contains the text typed. Export with the CSV link (add _stream=on to stream it); the "
+                "dictionary link describes every column. By sector: compliance_by_sector. One row per "
+                "statement: the compliance table."
             ),
             "sql": compliance_summary_sql(),
+            "params": ["jurisdiction", "year", "sector"],
+        },
+        "compliance_by_sector": {
+            "title": "Compliance summary by jurisdiction, year and sectors, with a total",
+            "description": (
+                "As the compliance summary, one row per jurisdiction, registry year and list of sectors a "
+                "statement gives (a statement in two sectors is in the row of that pair, once), then a "
+                "total row: the rows add up to the total."
+            ),
+            "sql": compliance_summary_sql(by_sector=True),
             "params": ["jurisdiction", "year", "sector"],
         },
         "missing_content": {
@@ -443,8 +469,9 @@ def canned_queries() -> dict[str, dict]:
         },
         "boilerplate_uses": {
             "title": "Who uses a boilerplate sentence",
-            "description": "Every statement using one boilerplate sentence (its boilerplate_id), with the "
-            "wording and a link to the page.",
+            "description": "Statements using one boilerplate sentence (its boilerplate_id), with the "
+            f"wording and a link to the page; the first {USES_LIMIT:,} uses of a sentence used more often "
+            "(its n_sentences says how many).",
             "sql": BOILERPLATE_USES,
             "params": ["boilerplate_id"],
         },

@@ -8,21 +8,32 @@ Datasette and the standard library) so it loads however Datasette is started.
   must not be a syntax error, while "phrases", OR, NOT and prefix* still work.
 - Canned-query results link ids to their rows (Datasette links them on table pages only).
 - A statement's row page lists its original documents and its registry page first.
+- Every table and query page offers a `dictionary` export beside JSON and CSV: the data dictionary
+  (column, description) of exactly the columns the CSV export holds; CSV responses name it in a
+  `Link: <...>; rel="describedby"` header.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
 OPERATORS = ("OR", "AND", "NOT")
 _TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
 _WORD = re.compile(r"\w+")
 _TAG_VALUE = re.compile(r"[^a-z0-9_]")
+DICTIONARY = "dictionary"
+# Tables of millions of rows on a full corpus.
+LARGE_TABLES = frozenset({"sentences", "labels", "pages", "statement_sentences", "boilerplate_sentences"})
+# Where msa/publish/metadata.py puts the canned queries' column descriptions.
+DICTIONARY_CONFIG = "msa-data-dictionary"
 # A valid query that matches nothing: what an empty search box runs.
 NO_MATCH = '"msa_no_search_terms"'
 PLUGIN = "msa_datasette"
@@ -92,14 +103,16 @@ def prepare_connection(conn):
 
 
 def _compliance_link(datasette, database: str, row) -> str | None:
-    keys = row.keys()
-    if not {"jurisdiction", "registry_year", "sector"} <= set(keys):
+    """A compliance summary group's statements: the compliance rows of its year (and sectors)."""
+    keys = set(row.keys())
+    if not {"row_type", "jurisdiction", "registry_year"} <= keys or row["row_type"] != "group":
         return None
     args = {"jurisdiction": row["jurisdiction"], "registry_year": row["registry_year"]}
-    if row["sector"] == "(no sector given)":
-        args["sectors__isnull"] = "1"
-    else:
-        args["sectors__arraycontains"] = row["sector"]
+    if "sectors" in keys:
+        if row["sectors"] is None:
+            args["sectors__isnull"] = "1"
+        else:
+            args["sectors__exact"] = row["sectors"]
     return datasette.urls.table(database, "compliance") + "?" + urlencode(args)
 
 
@@ -119,6 +132,103 @@ def _impact_sentences_link(datasette, database: str, row) -> str | None:
     if row["min_confidence"] if "min_confidence" in keys else None:
         args["evidence_p__gte"] = row["min_confidence"]
     return datasette.urls.table(database, "impact_sentences") + "?" + urlencode(args)
+
+
+def column_descriptions(
+    datasette, database: str, table: str | None, query_name: str | None
+) -> dict[str, str]:
+    """Descriptions for a table's or a canned query's columns; a query column without its own
+    description takes that of the same-named column of a published table."""
+    tables = (datasette.metadata("databases") or {}).get(database, {}).get("tables", {})
+    found: dict[str, str] = {}
+    for meta in tables.values():
+        for name, text in (meta.get("columns") or {}).items():
+            found.setdefault(name, text)
+    if table:
+        return {**found, **(tables.get(table, {}).get("columns") or {})}
+    queries = (datasette.plugin_config(DICTIONARY_CONFIG) or {}).get("queries", {})
+    return {**found, **queries.get(query_name or "", {})}
+
+
+def render_dictionary(datasette, columns, database, table, query_name):
+    """The data dictionary of one export, as CSV: column, description."""
+    described = column_descriptions(datasette, database, table, query_name)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["column", "description"])
+    for column in columns:
+        writer.writerow([column, described.get(column, "")])
+    name = table or query_name or "query"
+    return Response(
+        out.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'inline; filename="{name}-dictionary.csv"'},
+    )
+
+
+def can_render_dictionary(table, query_name):
+    return bool(table or query_name)
+
+
+@hookimpl
+def register_output_renderer(datasette):
+    return {"extension": DICTIONARY, "render": render_dictionary, "can_render": can_render_dictionary}
+
+
+def dictionary_path(path: str) -> str | None:
+    """/msa/compliance.csv -> /msa/compliance.dictionary; None for anything not a CSV export."""
+    return path[: -len(".csv")] + "." + DICTIONARY if path.endswith(".csv") else None
+
+
+def served_query(path: str, query: str) -> str:
+    """The query string Datasette is given for a request.
+
+    - A streamed CSV gets `_size=max`: Datasette 0.65 streams in pages of the default size (100
+      rows, one query each) unless the URL asks for more.
+    - Pages of the tables of millions of rows skip facet suggestions (a query per column over
+      every matching row: most of a table search's time on 5M sentences).
+    """
+    args = parse_qs(query, keep_blank_values=True)
+    extra = []
+    if path.endswith(".csv") and "_stream" in args and "_size" not in args:
+        extra.append("_size=max")
+    table = path.rsplit("/", 1)[-1].split(".")[0]
+    if table in LARGE_TABLES and "_nosuggest" not in args:
+        extra.append("_nosuggest=1")
+    return "&".join([query, *extra] if query else extra)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Name the data dictionary in every CSV export's headers (rel=describedby); see served_query."""
+
+    def wrap(app):
+        async def add_link(scope, receive, send):
+            if scope.get("type") != "http":
+                await app(scope, receive, send)
+                return
+            path = scope.get("path", "")
+            query = served_query(path, scope.get("query_string", b"").decode("latin-1"))
+            scope = {**scope, "query_string": query.encode("latin-1")}
+            target = dictionary_path(path)
+            if target is None:
+                await app(scope, receive, send)
+                return
+            link = f'<{target}{"?" + query if query else ""}>; rel="describedby"; type="text/csv"'
+
+            async def send_with_link(event):
+                if event["type"] == "http.response.start":
+                    event = {
+                        **event,
+                        "headers": [*event.get("headers", []), (b"link", link.encode("latin-1"))],
+                    }
+                await send(event)
+
+            await app(scope, receive, send_with_link)
+
+        return add_link
+
+    return wrap
 
 
 @hookimpl

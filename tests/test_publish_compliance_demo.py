@@ -1,0 +1,37 @@
+"""The compliance summary on the demo database, through Datasette's client: each statement counted
+once (the readers' walk found UK 2023 at 4 "statements" for 3), group rows adding up to a total."""
+
+from __future__ import annotations
+
+import pytest
+
+from msa.serve import datasette_app
+from tests.publish_fixture import rows
+
+
+@pytest.fixture(scope="module")
+def ds(demo_db):
+    return datasette_app(demo_db)
+
+
+def _count(ds, where: str = "1 = 1") -> int:
+    return rows(ds, f"/msa.json?sql=select+count(*)+as+n+from+compliance+where+{where}")[0]["n"]
+
+
+@pytest.mark.parametrize("query", ["compliance_summary", "compliance_by_sector"])
+def test_groups_add_up_to_the_total(ds, query):
+    *groups, total = rows(ds, f"/msa/{query}.json")
+    assert total["row_type"] == "total" and {g["row_type"] for g in groups} == {"group"}
+    assert sum(g["statements"] for g in groups) == total["statements"] == _count(ds) == 16
+    assert sum(g["assessed"] for g in groups) == total["assessed"] == _count(ds, "assessed+=+1")
+
+
+def test_uk_2023_counts_three_statements(ds):
+    found = rows(ds, "/msa/compliance_summary.json?jurisdiction=uk&year=2023")
+    assert [(r["row_type"], r["statements"]) for r in found] == [("group", 3), ("total", 3)]
+    # Blue Anchor lists two sectors: one statement in the row of that pair.
+    by_sector = rows(ds, "/msa/compliance_by_sector.json?jurisdiction=uk&year=2023")
+    assert sum(r["statements"] for r in by_sector if r["row_type"] == "group") == 3
+    assert any(r["sectors"] == '["Retail", "Other"]' for r in by_sector)
+    retail = rows(ds, "/msa/compliance_summary.json?jurisdiction=uk&sector=retail")
+    assert retail[-1]["statements"] == _count(ds, "jurisdiction='uk'+and+sectors+like+'%25Retail%25'") == 2
