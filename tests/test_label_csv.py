@@ -58,11 +58,12 @@ def test_ten_thousand_rows_get_both_label_layers(tmp_path):
     assert columns == output_columns(["statement_id", "sentence_idx", "sentence", "source"])
     assert len(labelled) == 10_000
     assert [r["source"] for r in labelled] == [r["source"] for r in written]  # order and extra columns kept
-    for row in labelled[:500]:
+    for row in labelled:
         for name in CRITERIA:
             assert row[name] in ("0", "1") and 0.0 <= float(row[f"{name}_p"]) <= 1.0
         assert row["evidence"] in EVIDENCE_LABELS and 0.2 <= float(row["evidence_p"]) <= 1.0
-    # identical sentences in the same place of identical neighbours get identical labels
+    # the board's approval is found wherever it falls: its neighbours are drawn at random, and
+    # context may tip a few of them
     approvals = [r for r in labelled if r["sentence"].startswith("This statement was approved by the Board")]
     assert approvals and sum(r["approval"] == "1" for r in approvals) / len(approvals) > 0.9
 

@@ -19,6 +19,7 @@ import sqlite_utils
 from classify.summary_areas import AU_MAP, AU_NAMES, uk_area_sentences
 from db.schema import CRITERIA, UK_AREAS
 from msa.progress import progress
+from msa.publish.compliance import AU_COLUMNS
 
 TABLE = "verdict_sentences"
 CLOSEST = 3  # candidates shown for a verdict with no sentence found
@@ -152,7 +153,7 @@ def verdict_rows(statement: dict, scores: DocumentScores) -> list[dict]:
 
 
 STATEMENTS_SQL = f"""SELECT c.statement_id, c.jurisdiction, c.approval, c.signature, c.document_url,
-       {", ".join(f"c.{code}" for code in AU_VERDICTS)},
+       {", ".join(f"c.{AU_COLUMNS[code]} AS {code}" for code in AU_VERDICTS)},
        {", ".join(f"c.detected_{a} AS uk_detected_{a}, c.declared_{a}" for a in UK_AREAS)},
        ss.criteria_sentences, ss.document_id, d.media_type
 FROM compliance c
