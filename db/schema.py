@@ -291,12 +291,14 @@ WHERE extract_failure IS NULL
 
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring a database made by an older schema up to SCHEMA_VERSION, in place, keeping every row."""
+    added = set()
     for table, column, definition in ADDED_COLUMNS:
         existing = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
         if column not in existing:
             db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-            if (table, column) == ("documents", "extract_failure"):
-                db.conn.execute(MIGRATE_EXTRACT_FAILURES)
+            added.add((table, column))
+    if ("documents", "extract_failure") in added:
+        db.conn.execute(MIGRATE_EXTRACT_FAILURES)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

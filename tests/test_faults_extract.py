@@ -4,10 +4,13 @@ re-extraction that now fails: the run ends, no process outlives it, and stored t
 
 from __future__ import annotations
 
+import json
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,7 @@ import pytest
 from db import connect
 from msa.engines import EngineOptions
 from msa.extract_stage import ExtractOptions, run_extract
+from msa.paths import REPO_ROOT
 from tests.fault_corpus import (
     children,
     kill_tree,
@@ -157,3 +161,66 @@ def test_a_forced_re_extraction_keeps_the_labels_of_unchanged_documents(tmp_path
             _count(db, "SELECT count(*) FROM labels WHERE sentence_id LIKE ?", doc[:16] + "%") == labels[doc]
         )
     assert _count(db, "SELECT count(*) FROM labels WHERE sentence_id LIKE ?", changed[:16] + "%") == 0
+
+
+def test_extract_doc_exits_non_zero_only_when_every_file_failed(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    good = tmp_path / "good.pdf"
+    good.write_bytes(long_statement_pdf(1))
+    failed_all = subprocess.run(
+        [sys.executable, "-m", "msa.cli", "extract-doc", str(broken), str(empty)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert failed_all.returncode == 1, failed_all.stderr[-2000:]
+    assert "every file failed" in failed_all.stderr
+    records = [json.loads(line) for line in failed_all.stdout.splitlines()]
+    assert [r["status"] for r in records] == ["error", "error"]
+    one_good = subprocess.run(
+        [sys.executable, "-m", "msa.cli", "extract-doc", str(broken), str(good)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert one_good.returncode == 0, one_good.stderr[-2000:]
+
+
+def test_a_huge_document_is_refused_by_its_size_without_being_read(tmp_path):
+    """A 2.5 GB (sparse) file in the store: refused as too large, and no process of the run grows."""
+    path = store_corpus(tmp_path, [(long_statement_pdf(1), "pdf")])
+    db = connect(path)
+    stored = db.execute("SELECT path FROM documents").fetchone()[0]
+    with open(tmp_path / stored, "r+b") as handle:
+        handle.truncate(2_500_000_000)
+    db.conn.close()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "msa.cli",
+            "extract",
+            "--data-dir",
+            str(tmp_path),
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    # ru_maxrss of waited-for children: the largest peak of msa and of the worker it waited for
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    status, error = (
+        sqlite3.connect(path).execute("SELECT extract_status, extract_error FROM documents").fetchone()
+    )
+    assert status == "error" and error == "document too large: 2500000000 bytes > 209715200"
+    assert peak_mb < 1500, f"peak RSS {peak_mb:.0f} MB"
