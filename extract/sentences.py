@@ -337,12 +337,11 @@ def _pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
     pieces, start = [], 0
     while len(text) - start > limit:
         window = text[start : start + limit]
-        cut = window.rfind(". ")
-        if cut < limit // 2:  # no sentence end in the second half: the last space, or a hard cut
-            space = max(window.rfind(" "), window.rfind("\n"))
-            cut = space if space > 0 else limit - 1
-        pieces.append((start, text[start : start + cut + 1]))
-        start += cut + 1
+        end = window.rfind(". ") + 2  # just after the space that follows a full stop
+        if end < limit // 2:  # no sentence end in the second half: after the last space, or a hard cut
+            end = max(window.rfind(" "), window.rfind("\n")) + 1 or limit
+        pieces.append((start, text[start : start + end]))
+        start += end
     pieces.append((start, text[start:]))
     return pieces
 
