@@ -1,27 +1,33 @@
-"""Inputs and process probes the fault-injection tests share: long generated PDFs stored as a corpus,
-the `msa` command started with a marker, and the processes that carry the marker.
+"""Inputs the fault-injection tests share: long generated PDFs stored as a corpus; and the process
+probes of bench/process_tree.py (the `msa` command started with a marker, the processes carrying it).
 
 Every document is written here with reportlab (fictional text), none is committed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import subprocess
-import sys
-import time
-import uuid
 from pathlib import Path
 
 from reportlab.pdfgen import canvas
 
+from bench.process_tree import children, kill_tree, marked_processes, start_msa, survivors, wait_for
 from db import connect
 from db.store import record_fetch, store_document, upsert_statement
-from msa.paths import REPO_ROOT, db_path
+from msa.paths import db_path
 
-SENTENCE = "Supplier {n} was assessed for modern slavery risk on page {page} and its workers were interviewed."
+__all__ = [
+    "children",
+    "kill_tree",
+    "long_statement_pdf",
+    "marked_processes",
+    "start_msa",
+    "store_corpus",
+    "survivors",
+    "wait_for",
+]
+
+SENTENCE = "Supplier {n} was assessed for modern slavery risk on page {page}; its workers were interviewed."
 
 
 def long_statement_pdf(pages: int = 30, tag: str = "") -> bytes:
@@ -58,66 +64,3 @@ def store_corpus(data_dir: Path, bodies: list[tuple[bytes, str]]) -> Path:
         )
     db.conn.close()
     return db_path(data_dir)
-
-
-def start_msa(args: list[str], marker: str | None = None) -> tuple[subprocess.Popen, str]:
-    """`msa ARGS` in its own process, every descendant carrying MSA_TEST_RUN=<marker> in its environment."""
-    marker = marker or uuid.uuid4().hex
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "msa.cli", *args],
-        cwd=REPO_ROOT,
-        env={**os.environ, "MSA_TEST_RUN": marker},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    return proc, marker
-
-
-def marked_processes(marker: str) -> dict[int, int]:
-    """{pid: parent pid} of every live process whose environment carries the marker."""
-    needle = f"MSA_TEST_RUN={marker}".encode()
-    found = {}
-    for proc in Path("/proc").glob("[0-9]*"):
-        try:
-            if needle not in (proc / "environ").read_bytes():
-                continue
-            stat = (proc / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z":  # a zombie has already exited
-            found[int(proc.name)] = int(fields[1])
-    return found
-
-
-def children(marker: str, parent: int) -> list[int]:
-    """Marked processes whose parent is `parent`."""
-    return sorted(pid for pid, ppid in marked_processes(marker).items() if ppid == parent)
-
-
-def survivors(marker: str, within_s: float) -> dict[int, int]:
-    """Marked processes still alive after waiting up to `within_s` for them to go."""
-    deadline = time.monotonic() + within_s
-    while True:
-        alive = marked_processes(marker)
-        if not alive or time.monotonic() > deadline:
-            return alive
-        time.sleep(0.1)
-
-
-def wait_for(condition, timeout_s: float, step_s: float = 0.05):
-    """Poll `condition()` until it returns something truthy; that value, or None after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(step_s)
-    return None
-
-
-def kill_tree(marker: str) -> None:
-    """SIGKILL every marked process (a test's cleanup after a run it left hanging)."""
-    for pid in marked_processes(marker):
-        with contextlib.suppress(OSError):
-            os.kill(pid, 9)
