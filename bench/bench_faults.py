@@ -1,6 +1,7 @@
 """Faults injected into real runs, and what survived them.
 
-    python -m bench.bench_faults [--shared ../shared/research] [--scale 6] [--workers 2] [--kill-after 5]
+    python -m bench.bench_faults [--shared ../shared/research] [--scale 6] [--workers 2]
+                                 [--kill-after 5] [--kill-run-after 30] [--only clean,run killed]
 
 The corpus is bench.bench_scale's synthetic one: every real statement PDF under `--shared`, copied
 `--scale` times (25 x 6 = 150 documents). Each scenario runs `msa extract` as the CLI would, in a
@@ -8,9 +9,11 @@ fresh process on a fresh copy of the corpus, and returns a dict of figures; the 
 row per scenario:
 
 - `clean`: one uninterrupted run, the reference for the sentences the others should end with;
-- `worker killed`: `kill -9` of one worker `--kill-after` seconds in, then a re-run (which retries
-  the document that worker held, a transient failure);
-- `run killed`: `kill -9` of `msa extract` itself `--kill-after` seconds in, then a re-run.
+- `worker killed`: `kill -9` of one worker `--kill-after` seconds in (once it has used 4 CPU
+  seconds, so past its setup), then a re-run (which retries the document that worker held, a
+  transient failure);
+- `run killed`: `kill -9` of `msa extract` itself `--kill-run-after` seconds in (a few batches
+  written), then a re-run.
 
 Columns: runs that completed (of those started and not killed on purpose), documents extracted
 (of the corpus) and whether any was stored twice, sentences at the end (against the clean run),
@@ -32,11 +35,12 @@ from pathlib import Path
 
 from bench.bench_extract import SHARED_RESEARCH, real_pdfs
 from bench.bench_scale import build_corpus, copy_corpus
-from bench.process_tree import children, kill_tree, start_msa, survivors, wait_for
+from bench.process_tree import children, cpu_seconds, kill_tree, start_msa, survivors, wait_for
 from msa.paths import db_path
 
 RUN_TIMEOUT_S = 1200
 ORPHAN_WAIT_S = 5.0
+WORKER_SETUP_CPU_S = 4.0
 Scenario = Callable[[Path, argparse.Namespace], dict[str, object]]
 
 
@@ -70,7 +74,9 @@ def stored(data_dir: Path) -> dict[str, int]:
             "extracted": conn.execute(
                 "SELECT count(*) FROM documents WHERE extract_status != 'pending'"
             ).fetchone()[0],
-            "ok": conn.execute("SELECT count(*) FROM documents WHERE extract_status = 'ok'").fetchone()[0],
+            "errors": conn.execute(
+                "SELECT count(*) FROM documents WHERE extract_status = 'error'"
+            ).fetchone()[0],
             "sentences": conn.execute("SELECT count(*) FROM sentences").fetchone()[0],
             "duplicates": conn.execute(
                 "SELECT count(*) FROM (SELECT 1 FROM sentences GROUP BY document_id, sentence_idx "
@@ -91,23 +97,29 @@ def worker_killed(data_dir: Path, args: argparse.Namespace) -> dict[str, object]
     start = time.monotonic()
     proc, marker = start_msa(extract_args(data_dir, args.workers))
     time.sleep(args.kill_after)
-    victim = wait_for(lambda: children(marker, proc.pid), timeout_s=60)
+    # a worker past its setup (a few CPU seconds), so that it holds a document when killed
+    victim = wait_for(
+        lambda: [pid for pid in children(marker, proc.pid) if cpu_seconds(pid) > WORKER_SETUP_CPU_S], 120
+    )
     if victim:
         os.kill(victim[0], signal.SIGKILL)
     completed, left = finish(proc, marker)
+    failed = stored(data_dir)["errors"]
     again, left_again = run_to_end(data_dir, args.workers)
     return {
         "runs": f"{int(completed) + int(again)}/2",
         "orphans": left + left_again,
         "seconds": time.monotonic() - start,
-        "note": "a worker killed" if victim else "no worker found to kill",
+        "note": f"a worker killed; {failed} document(s) failed in the first run"
+        if victim
+        else "no worker found",
     }
 
 
 def run_killed(data_dir: Path, args: argparse.Namespace) -> dict[str, object]:
     start = time.monotonic()
     proc, marker = start_msa(extract_args(data_dir, args.workers))
-    time.sleep(args.kill_after)
+    time.sleep(args.kill_run_after)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     left = len(survivors(marker, ORPHAN_WAIT_S))
@@ -144,7 +156,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=SHARED_RESEARCH)
     parser.add_argument("--scale", type=int, default=6)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--kill-after", type=float, default=5.0)
+    parser.add_argument("--kill-after", type=float, default=5.0, help="Seconds before a worker is killed.")
+    parser.add_argument("--kill-run-after", type=float, default=30.0, help="Seconds before msa is killed.")
     parser.add_argument("--only", help="Comma-separated scenario names (default: all).")
     args = parser.parse_args()
     pdfs = real_pdfs(args.shared)

@@ -168,7 +168,7 @@ def timed(layout: Callable[[list[Line], float], list[LayoutBlock]], lines: list[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="5000,20000")
-    parser.add_argument("--skip-baseline-over", type=int, default=10**9, help="Lines above which not to run it.")
+    parser.add_argument("--skip-baseline-over", type=int, default=10**9, help="Lines above which not to.")
     args = parser.parse_args()
     sys.setrecursionlimit(100_000)  # the baseline recurses once per band on these pages
     print(f"{'page':<6} {'lines':>6} {'baseline s':>11} {'now s':>8} {'speed-up':>9}  same blocks")

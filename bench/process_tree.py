@@ -78,3 +78,12 @@ def kill_tree(marker: str) -> None:
     for pid in marked_processes(marker):
         with contextlib.suppress(OSError):
             os.kill(pid, 9)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.process_tree import cpu_seconds
 from db import connect
 from msa.engines import EngineOptions
 from msa.extract_stage import ExtractOptions, run_extract
@@ -40,11 +41,7 @@ def busy_worker(marker: str, parent: int, cpu_s: float = 0.3) -> int | None:
         if children(marker, worker):
             return worker
     for worker in workers:
-        try:
-            utime, stime = Path(f"/proc/{worker}/stat").read_text().rsplit(")", 1)[1].split()[11:13]
-        except OSError:
-            continue
-        if int(utime) + int(stime) > cpu_s * os.sysconf("SC_CLK_TCK"):
+        if cpu_seconds(worker) > cpu_s:
             return worker
     return None
 
