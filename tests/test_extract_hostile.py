@@ -18,6 +18,7 @@ from crawler.synthetic_corpus import pdf_from_objects
 from extract import extract_document, extract_file
 from msa.extract_files import extract_files, iter_sentence_records
 from msa.extract_stage import ExtractOptions
+from tests.fault_corpus import long_statement_pdf
 
 
 def extract_isolated(tmp_path: Path, body: bytes, name: str = "hostile.pdf", **options):
@@ -112,7 +113,7 @@ def test_decompression_bomb_ends_with_a_reason_within_limits(tmp_path: Path):
 
 
 def test_a_document_over_the_time_limit_is_ended_and_reported(tmp_path: Path):
-    doc = extract_isolated(tmp_path, statement_pdf(pages=599), timeout_s=0.5)
+    doc = extract_isolated(tmp_path, long_statement_pdf(150), timeout_s=0.5)  # seconds of work
     assert doc.status == "error" and doc.error.startswith("timed out")
 
 
