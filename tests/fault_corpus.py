@@ -7,6 +7,8 @@ Every document is written here with reportlab (fictional text), none is committe
 from __future__ import annotations
 
 import io
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.pdfgen import canvas
@@ -26,6 +28,24 @@ __all__ = [
     "survivors",
     "wait_for",
 ]
+
+
+@dataclass(frozen=True)
+class SleepJob:
+    """A document job whose items are seconds to sleep (importable by Ray workers, unlike a test module)."""
+
+    timeout_s: float = 1.0
+
+    def setup(self) -> None:
+        pass
+
+    def run(self, seconds: float) -> tuple[str, float]:
+        time.sleep(seconds)
+        return ("done", seconds)
+
+    def failed(self, seconds: float, reason: str) -> tuple[str, float]:
+        return (reason, seconds)
+
 
 SENTENCE = "Supplier {n} was assessed for modern slavery risk on page {page}; its workers were interviewed."
 
