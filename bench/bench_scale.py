@@ -10,8 +10,8 @@ built in a temporary folder, never in the repository.
 
 Each (scale, engine) runs `msa extract` then `msa classify` as the CLI would, in a fresh process
 on a fresh copy of the corpus, and measures wall time and peak memory: the proportional set size
-(PSS, so shared pages count once) summed over the whole process tree (workers, the extraction
-child per document, Ray's own processes), sampled every 0.2 s. The Ray engine starts and stops
+(PSS, so shared pages count once) summed over the whole process tree (workers, OCR's tesseract,
+Ray's own processes), sampled every 0.2 s. The Ray engine starts and stops
 a local Ray inside each run, and that is in its wall time (the note measures it alone).
 Projection: the full corpus (40,000 documents, 600,000 pages, 10 million sentences) at the
 largest scale's rates: extract by pages/s, classify by sentences/s.

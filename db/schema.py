@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Layer 1: criteria relevance (AIMS.au's 11 questions), one 0/1 column each.
 CRITERIA: tuple[str, ...] = (
@@ -46,6 +46,9 @@ UK_AREAS: tuple[str, ...] = (
 AU_CRITERIA: tuple[str, ...] = ("au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6", "au_c7")
 
 DOCUMENT_STATUSES = ("pending", "ok", "error", "no_text", "landing_page")
+# Why an extraction failed: `transient` (its worker died or ran out of time: worth another try) or
+# `permanent` (the document itself cannot be read). NULL when the last extraction did not fail.
+EXTRACT_FAILURES = ("transient", "permanent")
 FETCH_STATUSES = ("fetched", "failed", "not_modified")
 # Where a statement's document came from, most trusted first: the registry's own copy, then the
 # company's StatementURL. Picks the document a summary reads and the one URL shown for it.
@@ -146,7 +149,9 @@ CREATE TABLE IF NOT EXISTS documents (
     backend TEXT,
     page_count INTEGER,
     sentence_count INTEGER,
-    doc_metadata TEXT
+    doc_metadata TEXT,
+    extract_failure TEXT,
+    extract_attempts INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TABLE IF NOT EXISTS statement_documents (
@@ -282,24 +287,43 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-# Columns added to existing tables after their first release: ensure_schema adds them to older files.
-ADDED_COLUMNS: dict[str, dict[str, str]] = {
-    "statement_summaries": {"n_impact_confident": "INTEGER", "shows_impact": "INTEGER"},
-}
+# Columns added after a table first shipped: (table, column, definition); a database made before
+# gets them by ALTER TABLE, then the migration's UPDATE fills them from what the rows already say.
+ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("documents", "extract_failure", "TEXT"),
+    ("documents", "extract_attempts", "INTEGER NOT NULL DEFAULT 0"),
+    ("statement_summaries", "n_impact_confident", "INTEGER"),
+    ("statement_summaries", "shows_impact", "INTEGER"),
+)
+# Schema 1 recorded failures without their kind: the reasons a worker death or time limit gives
+# are transient, every other failure permanent.
+MIGRATE_EXTRACT_FAILURES = """
+UPDATE documents SET extract_attempts = 1,
+    extract_failure = CASE WHEN extract_error LIKE 'worker died%' OR extract_error LIKE 'timed out%'
+                                OR extract_error LIKE '%failed, kept earlier text: worker died%'
+                                OR extract_error LIKE '%failed, kept earlier text: timed out%'
+                           THEN 'transient' ELSE 'permanent' END
+WHERE extract_failure IS NULL
+  AND (extract_status = 'error' OR extract_error LIKE 're-extraction with % failed, kept earlier text:%')
+"""
 
 
-def _add_missing_columns(db: sqlite_utils.Database) -> None:
-    for table, columns in ADDED_COLUMNS.items():
-        present = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
-        for name, kind in columns.items():
-            if name not in present:
-                db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+def migrate(db: sqlite_utils.Database) -> None:
+    """Bring a database made by an older schema up to SCHEMA_VERSION, in place, keeping every row."""
+    added = set()
+    for table, column, definition in ADDED_COLUMNS:
+        existing = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+        if column not in existing:
+            db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            added.add((table, column))
+    if ("documents", "extract_failure") in added:
+        db.conn.execute(MIGRATE_EXTRACT_FAILURES)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create missing tables, indexes and views; add columns newer than the file; never drops data."""
+    """Create missing tables, indexes and views, and migrate older databases; never drops data."""
     db.conn.executescript(DDL)
-    _add_missing_columns(db)
+    migrate(db)
     for name, sql in VIEWS.items():
         db.conn.execute(f"DROP VIEW IF EXISTS {name}")
         db.conn.execute(f"CREATE VIEW {name} AS {sql}")

@@ -3,14 +3,13 @@
 Owns PDF reading (PDFium fast path, pdfplumber reference, Tesseract OCR on
 request), HTML main-content extraction, sentence segmentation (a spaCy
 component) and metadata patterns. Imports nothing of ours: the stage runner
-in msa/ calls `extract_document` (or `extract_document_guarded`, which adds
-a time and memory limit) and stores what comes back.
+in msa/ calls `extract_file` (the size checked before reading) in its worker
+processes, which hold the time and memory limits, and stores what comes back.
 """
 
 from __future__ import annotations
 
-from extract.document import extract_document
-from extract.guard import extract_document_guarded
+from extract.document import extract_document, extract_file
 from extract.structures import Block, ExtractedDocument, Page, Sentence
 
 # Bump when output for the same bytes changes, so the extract stage redoes stored documents.
@@ -23,5 +22,5 @@ __all__ = [
     "Page",
     "Sentence",
     "extract_document",
-    "extract_document_guarded",
+    "extract_file",
 ]

@@ -7,31 +7,14 @@ fails yields one record with its status and reason instead of sentences.
 
 from __future__ import annotations
 
-import mimetypes
-import os
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-
-from extract.guard import extract_document_guarded
+from extract.structures import ExtractedDocument
 
 
-def iter_sentence_records(
-    paths: Iterable[str | os.PathLike[str]],
-    *,
-    backend: str = "auto",
-    ocr: bool = False,
-    timeout_s: float = 120.0,
-    max_memory_mb: int = 2048,
-) -> Iterator[dict]:
-    """{file, page, kind, text} for every sentence of every file; {file, status, error} for a failed file."""
-    for path in paths:
-        name = os.fspath(path)
-        media_type = mimetypes.guess_type(name)[0]
-        doc = extract_document_guarded(
-            Path(name), media_type, backend=backend, ocr=ocr, timeout_s=timeout_s, max_memory_mb=max_memory_mb
-        )
-        if doc.status not in ("ok",) and not doc.sentences:
-            yield {"file": name, "status": doc.status, "error": doc.error}
-            continue
-        for sentence in doc.sentences:
-            yield {"file": name, "page": sentence.page_no, "kind": sentence.kind, "text": sentence.text}
+def sentence_records(name: str, doc: ExtractedDocument) -> list[dict]:
+    """{file, page, kind, text} for every sentence of one file; one {file, status, error} if it failed."""
+    if doc.status != "ok" and not doc.sentences:
+        return [{"file": name, "status": doc.status, "error": doc.error}]
+    return [
+        {"file": name, "page": sentence.page_no, "kind": sentence.kind, "text": sentence.text}
+        for sentence in doc.sentences
+    ]

@@ -8,6 +8,8 @@ failures come back as a document with status "error" and a reason.
 
 from __future__ import annotations
 
+import os
+
 from extract.html_content import document_links, html_page, is_landing_page, rank_links
 from extract.metadata import document_metadata
 from extract.pdf_document import BACKENDS, MAX_PAGES, extract_pdf
@@ -15,12 +17,21 @@ from extract.sentences import split_sentences
 from extract.structures import ExtractedDocument, failed
 
 MAX_BYTES = 200 * 1024 * 1024
+# Real PDFs may carry a little junk before their header (a BOM, blank lines, a stray byte or two of a
+# mail or HTTP wrapper); a page that mentions "%PDF-" further in, or after a tag, is not one.
+PDF_HEADER_MAX_OFFSET = 16
+
+
+def starts_as_pdf(body: bytes) -> bool:
+    """Whether `%PDF-` opens the body: at most PDF_HEADER_MAX_OFFSET bytes before it, none of them `<`."""
+    offset = body.find(b"%PDF-", 0, PDF_HEADER_MAX_OFFSET + 5)
+    return 0 <= offset <= PDF_HEADER_MAX_OFFSET and b"<" not in body[:offset]
 
 
 def sniff_media_type(body: bytes, media_type: str | None = None) -> str | None:
     """'application/pdf', 'text/html' or None, from the leading bytes first and the stated type second."""
     head = body[:1024].lstrip().lower()
-    if b"%PDF-" in body[:1024]:
+    if starts_as_pdf(body):
         return "application/pdf"
     if head.startswith(
         (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!--", b"<meta", b"<div")
@@ -66,6 +77,31 @@ def extract_document(
     return failed(f"unsupported document type: {media_type or 'unknown'}", media_type=media_type or "")
 
 
+def extract_file(
+    path: str | os.PathLike[str],
+    media_type: str | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+    **options: object,
+) -> ExtractedDocument:
+    """`extract_document` on a file: its size is checked before a byte is read, so that a huge file is
+    refused without entering memory; a file that cannot be read is a recorded error."""
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        return failed(f"unreadable: {exc}", media_type=media_type or "")
+    if size == 0:
+        return failed("empty document (0 bytes)", media_type=media_type or "")
+    if size > max_bytes:
+        return failed(f"document too large: {size} bytes > {max_bytes}", media_type=media_type or "")
+    try:
+        with open(path, "rb") as handle:
+            body = handle.read(max_bytes + 1)
+    except OSError as exc:
+        return failed(f"unreadable: {exc}", media_type=media_type or "")
+    return extract_document(body, media_type, max_bytes=max_bytes, **options)  # type: ignore[arg-type]
+
+
 def _extract_pdf_document(body: bytes, *, backend: str, ocr: bool, max_pages: int) -> ExtractedDocument:
     result = extract_pdf(body, backend=backend, ocr=ocr, max_pages=max_pages)
     doc = ExtractedDocument(
@@ -81,6 +117,10 @@ def _extract_pdf_document(body: bytes, *, backend: str, ocr: bool, max_pages: in
         doc.metadata["image_only_pages"] = result.image_only_pages
     if result.ocr_pages:
         doc.metadata["ocr_pages"] = result.ocr_pages
+    if result.ocr_unread_pages:
+        doc.metadata["ocr_unread_pages"] = result.ocr_unread_pages
+    if result.unloadable_pages:
+        doc.metadata["unloadable_pages"] = {str(k): v for k, v in sorted(result.unloadable_pages.items())}
     return doc
 
 

@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pypdfium2 as pdfium
+
 from extract.pdf_layout import LayoutBlock, block_text, layout_page
 from extract.pdf_margins import remove_page_furniture
 from extract.pdf_pages import SCANNED_PAGE_MAX_CHARS, PdfOpenError, RawPage, open_pdfium, pdfium_page
@@ -40,6 +42,8 @@ class PdfResult:
     backend: str = ""
     image_only_pages: list[int] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)
+    ocr_unread_pages: list[int] = field(default_factory=list)
+    unloadable_pages: dict[int, str] = field(default_factory=dict)
     page_backends: dict[int, str] = field(default_factory=dict)
 
 
@@ -99,8 +103,21 @@ def _page_from_blocks(
     return Page(page_no, "\n\n".join(b.text for b in parts), tuple(parts), backend)
 
 
-def read_raw_pages(body: bytes, backend: str, max_pages: int) -> tuple[list[RawPage], dict[int, str]]:
-    """Every page's lines from the chosen backend; raises PdfOpenError or ValueError with a reason."""
+def _page_or_reason(pdf: pdfium.PdfDocument, index: int) -> RawPage | str:
+    """One page's lines, or why PDFium could not load it (the other pages are still read)."""
+    try:
+        return pdfium_page(pdf, index)
+    except pdfium.PdfiumError as exc:
+        return f"unloadable page: {exc}"
+
+
+def read_raw_pages(
+    body: bytes, backend: str, max_pages: int, unloadable: dict[int, str] | None = None
+) -> tuple[list[RawPage], dict[int, str]]:
+    """Every page's lines from the chosen backend; raises PdfOpenError or ValueError with a reason.
+
+    A page PDFium cannot load stays in place as an empty page, and its reason goes in `unloadable`.
+    """
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     pdf = open_pdfium(body)
@@ -115,9 +132,18 @@ def read_raw_pages(body: bytes, backend: str, max_pages: int) -> tuple[list[RawP
 
             pages = plumber_pages(body)
             return [pages[n] for n in sorted(pages)], {n: "pdfplumber" for n in pages}
-        raw = [pdfium_page(pdf, index) for index in range(count)]
+        raw = []
+        for index in range(count):
+            page = _page_or_reason(pdf, index)
+            if isinstance(page, str):
+                if unloadable is not None:
+                    unloadable[index + 1] = page
+                page = RawPage(index + 1, 0.0, 0.0, [], 0)
+            raw.append(page)
     finally:
         pdf.close()
+    if len(raw) == len(unloadable or {}):
+        raise PdfOpenError(f"no page could be loaded ({next(iter(unloadable.values()))})")
     used = {page.page_no: "pdfium" for page in raw}
     if backend == "auto":
         garbled = [page.page_no for page in raw if pdfium_text_is_garbled(page)]
@@ -134,21 +160,26 @@ def extract_pdf(
     body: bytes, *, backend: str = "auto", ocr: bool = False, max_pages: int = MAX_PAGES
 ) -> PdfResult:
     """PDF bytes → cleaned pages with blocks in reading order, and the document's status."""
+    unloadable: dict[int, str] = {}
     try:
-        raw, used = read_raw_pages(body, backend, max_pages)
+        raw, used = read_raw_pages(body, backend, max_pages, unloadable)
     except PdfOpenError as exc:
         return PdfResult(status="error", error=f"pdf: {exc}", backend=backend)
-    result = PdfResult(page_backends=used)
+    result = PdfResult(page_backends=used, unloadable_pages=unloadable)
     result.image_only_pages = [page.page_no for page in raw if is_image_only(page)]
     ocr_note = "" if ocr else " (OCR is off)"
     if ocr and result.image_only_pages:
-        from extract.ocr import OcrUnavailable, ocr_pages
+        from extract.ocr import OcrUnavailable, ocr_pages  # lazy: OCR is optional and rarely asked for
 
         try:
-            for number, page in ocr_pages(body, result.image_only_pages).items():
+            read = ocr_pages(body, result.image_only_pages)
+            for number, page in read.pages.items():
                 raw[number - 1] = page
                 used[number] = "tesseract"
                 result.ocr_pages.append(number)
+            result.ocr_unread_pages = read.unread
+            if read.unread:
+                ocr_note = f" (OCR stopped at its {read.budget_s:g} s budget)"
         except OcrUnavailable as exc:
             ocr_note = f" ({exc})"
     remove_page_furniture(raw)
@@ -159,7 +190,10 @@ def extract_pdf(
         result.pages.append(_page_from_blocks(page.page_no, blocks, vocabulary, used[page.page_no]))
     result.backend = "+".join(sorted(set(used.values())))
     unread = [n for n in result.image_only_pages if n not in result.ocr_pages]
-    if unread and len(unread) * 2 >= len(raw) and any(page.text for page in result.pages):
+    if result.ocr_pages and any(page.text for page in result.pages):
+        if unread:  # the pages OCR read are kept; the ones it had no time for are named
+            result.error = f"{len(unread)} of {len(raw)} pages not read: pages {unread}{ocr_note}"
+    elif unread and len(unread) * 2 >= len(raw) and any(page.text for page in result.pages):
         result.status = (
             "no_text"  # words drawn as images on most pages: the little text there is not the statement
         )
@@ -172,4 +206,7 @@ def extract_pdf(
             if scanned
             else "no text found on any page"
         )
+    if unloadable and result.status == "ok":
+        note = f"{len(unloadable)} of {len(raw)} pages could not be loaded: pages {sorted(unloadable)}"
+        result.error = f"{result.error}; {note}" if result.error else note
     return result

@@ -10,6 +10,7 @@ or box still comes where it stands.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from extract.pdf_geometry import Line, is_bullet_word
@@ -159,26 +160,30 @@ def _shares_gutter(a: list[tuple[float, float]], b: list[tuple[float, float]]) -
     return any(min(ae, be) - max(as_, bs) >= MIN_GUTTER / 2 for as_, ae in a for bs, be in b)
 
 
-def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
-    """Order blocks by recursive XY-cut, columns before bands."""
-    if len(blocks) <= 1:
-        return list(blocks)
-    gutters = _column_gaps(blocks)
-    if gutters:
-        left, right = gutters[0]
-        cut = (left + right) / 2
-        first = [b for b in blocks if b.x1 <= cut]
-        rest = [b for b in blocks if b.x1 > cut]
-        return reading_order(first) + reading_order(rest)
-    row_gaps = _gaps([(b.top, b.bottom) for b in blocks], 0.01)
-    if not row_gaps:
-        return sorted(blocks, key=lambda b: (round(b.top), b.x0))
-    bands: list[list[LayoutBlock]] = []
-    edges = [(-1e9, -1e9), *row_gaps, (1e9, 1e9)]
-    for (_, upper), (lower, _) in zip(edges, edges[1:], strict=False):
-        band = [b for b in blocks if b.top >= upper - 0.01 and b.bottom <= lower + 0.01]
-        if band:
-            bands.append(band)
+def _by_position(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
+    return sorted(blocks, key=lambda b: (round(b.top), b.x0))
+
+
+def _split_at_gutter(blocks: list[LayoutBlock], gutter: tuple[float, float]) -> list[list[LayoutBlock]]:
+    cut = (gutter[0] + gutter[1]) / 2
+    return [[b for b in blocks if b.x1 <= cut], [b for b in blocks if b.x1 > cut]]
+
+
+def _bands(blocks: list[LayoutBlock], row_gaps: list[tuple[float, float]]) -> list[list[LayoutBlock]]:
+    """Blocks grouped into the horizontal bands between `row_gaps`, in one pass over the blocks.
+
+    The gaps come from the union of the blocks' vertical extents, so each block lies in exactly one
+    band: the one after the last gap that ends above the block's top.
+    """
+    ends = [lower for _, lower in row_gaps]
+    bands: list[list[LayoutBlock]] = [[] for _ in range(len(ends) + 1)]
+    for block in blocks:
+        bands[bisect_right(ends, block.top)].append(block)
+    return [band for band in bands if band]
+
+
+def _merge_bands(bands: list[list[LayoutBlock]]) -> list[list[LayoutBlock]]:
+    """Join each band to the columns above it when it continues them (see `reading_order`)."""
     merged: list[list[LayoutBlock]] = [bands[0]]
     for band in bands[1:]:
         previous = merged[-1]
@@ -190,24 +195,49 @@ def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
             previous.extend(band)
         else:
             merged.append(band)
-    if len(merged) == 1:
-        return reading_order_columns(merged[0])
-    ordered: list[LayoutBlock] = []
-    for band in merged:
-        ordered.extend(reading_order(band))
-    return ordered
+    return merged
 
 
-def reading_order_columns(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
-    """Blocks of merged bands that share a gutter: cut at the gutter the merged set still has."""
+# What one step of the XY-cut does with a group of blocks: ("done", ordered blocks), or the
+# groups to order next, in reading order, each tagged with how to cut it.
+_Step = list[tuple[str, list[LayoutBlock]]]
+
+
+def _cut(kind: str, blocks: list[LayoutBlock]) -> _Step:
+    if kind == "columns":  # merged bands that share a gutter: cut at the gutter the set still has
+        gutters = _column_gaps(blocks)
+        if not gutters:
+            return [("done", _by_position(blocks))]
+        return [("order", part) for part in _split_at_gutter(blocks, gutters[0])]
+    if len(blocks) <= 1:
+        return [("done", list(blocks))]
     gutters = _column_gaps(blocks)
-    if not gutters:
-        return sorted(blocks, key=lambda b: (round(b.top), b.x0))
-    left, right = gutters[0]
-    cut = (left + right) / 2
-    return reading_order([b for b in blocks if b.x1 <= cut]) + reading_order(
-        [b for b in blocks if b.x1 > cut]
-    )
+    if gutters:
+        return [("order", part) for part in _split_at_gutter(blocks, gutters[0])]
+    row_gaps = _gaps([(b.top, b.bottom) for b in blocks], 0.01)
+    if not row_gaps:
+        return [("done", _by_position(blocks))]
+    merged = _merge_bands(_bands(blocks, row_gaps))
+    if len(merged) == 1:
+        return [("columns", merged[0])]
+    return [("order", band) for band in merged]
+
+
+def reading_order(blocks: list[LayoutBlock]) -> list[LayoutBlock]:
+    """Order blocks by XY-cut, columns before bands.
+
+    The cut is recursive in nature, but runs on an explicit stack: a page of many staircased
+    blocks (each cut splits off one) would otherwise exceed Python's recursion limit.
+    """
+    ordered: list[LayoutBlock] = []
+    stack: _Step = [("order", list(blocks))]
+    while stack:
+        kind, group = stack.pop()
+        if kind == "done":
+            ordered.extend(group)
+        else:
+            stack.extend(reversed(_cut(kind, group)))
+    return ordered
 
 
 def block_text(block: LayoutBlock, vocabulary: frozenset[str]) -> str:

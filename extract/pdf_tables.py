@@ -255,6 +255,7 @@ def find_tables(
         tables.append(TableRegion(inside, _read_rows(run, body_height, row_rules, borders)))
     free = [line for line in lines if id(line) not in taken]
     run: list[list[Line]] = []
+    extent = [float("inf"), float("-inf")]  # the run's horizontal extent, kept as rows join it
 
     def close_run() -> None:
         while run and len(run[-1]) < MIN_UNRULED_CELLS:
@@ -263,22 +264,23 @@ def find_tables(
             region = [line for row in run for line in row]
             tables.append(TableRegion(region, _read_rows(run, body_height, [])))
         run.clear()
+        extent[:] = [float("inf"), float("-inf")]
 
     for row in _baseline_rows(free):
         if run:
             gap = min(line.top for line in row) - max(line.bottom for line in run[-1])
             if gap > 2.5 * body_height:
                 close_run()
-        if len(row) >= MIN_RULED_CELLS or (run and _under_run(run, row, body_height)):
+        if len(row) >= MIN_RULED_CELLS or (run and _under_run(extent[0], extent[1], row, body_height)):
             run.append(row)
+            extent[0] = min(extent[0], *(line.x0 for line in row))
+            extent[1] = max(extent[1], *(line.x1 for line in row))
         else:
             close_run()
     close_run()
     return tables
 
 
-def _under_run(run: list[list[Line]], row: list[Line], height: float) -> bool:
-    """A single piece starting inside the run's horizontal extent: perhaps a wrapped cell line."""
-    x0 = min(line.x0 for r in run for line in r)
-    x1 = max(line.x1 for r in run for line in r)
+def _under_run(x0: float, x1: float, row: list[Line], height: float) -> bool:
+    """A single piece starting inside the run's horizontal extent (x0, x1): perhaps a wrapped cell line."""
     return all(x0 - height <= line.x0 < x1 for line in row)

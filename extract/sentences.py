@@ -325,17 +325,45 @@ def _row_spans(text: str) -> Iterable[tuple[int, int]]:
         offset += len(row) + 1
 
 
+# spaCy refuses texts over nlp.max_length (1,000,000 characters, error E088); longer blocks are
+# cut into pieces well below it, at a sentence end where there is one, else at a space.
+MAX_PIECE_CHARS = 100_000
+
+
+def _pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, str]]:
+    """(offset, text) pieces of at most `limit` characters covering `text` in order."""
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        end = window.rfind(". ") + 2  # just after the space that follows a full stop
+        if end < limit // 2:  # no sentence end in the second half: after the last space, or a hard cut
+            end = max(window.rfind(" "), window.rfind("\n")) + 1 or limit
+        pieces.append((start, text[start : start + end]))
+        start += end
+    pieces.append((start, text[start:]))
+    return pieces
+
+
 def _segments(block: Block) -> list[tuple[int, str, bool]]:
     """(offset in block, text, whether to split it into sentences) for each piece of a block.
 
     A table row is one sentence, unless its cells hold paragraphs (a row longer
     than LONG_TABLE_ROW), which are split like prose; a short heading is one sentence.
+    Prose longer than MAX_PIECE_CHARS is split piece by piece.
     """
     if block.kind == "table":
         rows = _row_spans(block.text)
-        return [(start, block.text[start:end], end - start > LONG_TABLE_ROW) for start, end in rows]
-    whole = block.kind == "heading" and len(block.text) < LONG_HEADING
-    return [(0, block.text, not whole)]
+        segments = [(start, block.text[start:end], end - start > LONG_TABLE_ROW) for start, end in rows]
+    else:
+        whole = block.kind == "heading" and len(block.text) < LONG_HEADING
+        segments = [(0, block.text, not whole)]
+    return [
+        (offset + start, piece, split)
+        for offset, text, split in segments
+        for start, piece in (_pieces(text) if split else [(0, text)])
+    ]
 
 
 def split_sentences(pages: list[Page]) -> list[Sentence]:

@@ -1,6 +1,6 @@
 """The values extraction returns: pages, blocks, sentences and the document that holds them.
 
-Plain frozen dataclasses so that they pickle across the guard's process
+Plain frozen dataclasses so that they pickle across the engine workers' process
 boundary and compare equal in tests.
 """
 

@@ -145,6 +145,11 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
 )
 @click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
 @click.option("--force", is_flag=True, help="Re-extract every document.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Also retry every failed document (transient failures are retried anyway, up to 3 times).",
+)
 @click.option("--limit", type=int)
 @quiet_option
 @engine_options
@@ -153,6 +158,7 @@ def extract(
     backend: str,
     ocr: bool,
     force: bool,
+    retry_failed: bool,
     limit: int | None,
     quiet: bool,
     engine: EngineOptions,
@@ -164,7 +170,7 @@ def extract(
     report = run_extract(
         connect(db_path(data_dir)),
         data_dir,
-        ExtractOptions(backend=backend, ocr=ocr, force=force),
+        ExtractOptions(backend=backend, ocr=ocr, force=force, retry_failed=retry_failed),
         engine=engine,
         limit=limit,
         show_progress=not quiet,
@@ -292,12 +298,24 @@ def label(input_path: Path, output_path: Path, quiet: bool) -> None:
 )
 @click.option("--ocr", is_flag=True)
 def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
-    """Print one JSON object per sentence (file, page, kind, text) for each file, in order."""
-    from extract.cli_output import iter_sentence_records
+    """Print one JSON object per sentence (file, page, kind, text) for each file, in order.
+
+    Exits with status 1 when no file could be extracted.
+    """
+    from extract.cli_output import sentence_records
+    from msa.extract_files import extract_files
+    from msa.extract_stage import ExtractOptions
 
     out = sys.stdout
-    for record in iter_sentence_records(list(files), backend=backend, ocr=ocr):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    extracted = 0
+    for name, doc in extract_files(list(files), ExtractOptions(backend=backend, ocr=ocr)):
+        extracted += doc.status != "error"
+        for record in sentence_records(name, doc):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    out.flush()
+    if not extracted:
+        click.echo(f"extract-doc: every file failed ({len(files)})", err=True)
+        sys.exit(1)
 
 
 @main.command()

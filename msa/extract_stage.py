@@ -1,15 +1,21 @@
 """Extract stage: documents waiting in the database → pages and sentences.
 
-Workers (msa.engines) read each pending document's bytes from the content
-store and call the pure extractor; this process writes pages, sentences and
-the document's status back, one transaction per batch, so a killed run redoes
-only the documents of unwritten batches. A document whose re-extraction fails
-keeps the text an earlier run stored.
+Workers (msa.engines) call the extractor on each pending document's path in the content store;
+the worker is the one crash boundary: the engine ends it at the time limit or when it dies, and
+records the document's failure as transient. This process writes pages, sentences and the
+document's status back, one transaction per batch, so a killed run redoes only the documents of
+unwritten batches. Stored sentences are replaced only by a successful extraction, and labels go
+only with sentences whose text changed. Transient failures are retried by later runs, at most
+MAX_TRANSIENT_ATTEMPTS times; `retry_failed` retries every failure.
 """
 
 from __future__ import annotations
 
+import contextlib
+import faulthandler
 import json
+import resource
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -18,9 +24,18 @@ from typing import Any
 import sqlite_utils
 
 from db.store import utc_now
-from extract import EXTRACT_VERSION, extract_document_guarded
+from extract import EXTRACT_VERSION, ExtractedDocument
+from extract.document import extract_file
+from extract.ocr import OCR_MAX_BUDGET_S, remove_stale_ocr_folders
+from extract.sentences import sentence_pipeline
+from extract.structures import failed
+from extract.text_repair import word_zipf
 from msa.engines import DEFAULT_ENGINE, EngineOptions, map_and_write
 from msa.stage_report import StageReport
+
+DEFAULT_TIMEOUT_S = 120.0
+DEFAULT_MAX_MEMORY_MB = 2048
+MAX_TRANSIENT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -29,9 +44,14 @@ class ExtractOptions:
 
     backend: str = "auto"
     ocr: bool = False
-    timeout_s: float = 120.0
-    max_memory_mb: int = 2048
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     force: bool = False
+    retry_failed: bool = False
+
+    def document_timeout_s(self) -> float:
+        """The engine's hard limit per document: the extraction's, plus OCR's own budget when OCR is on."""
+        return self.timeout_s + (OCR_MAX_BUDGET_S if self.ocr else 0.0)
 
 
 def sentence_id(document_id: str, index: int) -> str:
@@ -39,39 +59,69 @@ def sentence_id(document_id: str, index: int) -> str:
     return f"{document_id[:16]}-{index:05d}"
 
 
+PENDING_SQL = """
+SELECT document_id, media_type, path, extract_status FROM documents
+WHERE {where} ORDER BY document_id
+"""
+NEEDS_EXTRACTION = (
+    "extract_status = 'pending' OR COALESCE(extract_version, '') != :version "
+    "OR (extract_failure = 'transient' AND extract_attempts < :attempts)"
+)
+
+
 def pending_documents(
-    db: sqlite_utils.Database, *, force: bool = False, limit: int | None = None
+    db: sqlite_utils.Database, *, force: bool = False, retry_failed: bool = False, limit: int | None = None
 ) -> list[dict]:
-    """Documents never extracted, or extracted by an older extractor version."""
-    where = "1=1" if force else "(extract_status = 'pending' OR COALESCE(extract_version, '') != :version)"
-    sql = (
-        "SELECT document_id, media_type, path, extract_status FROM documents "
-        f"WHERE {where} ORDER BY document_id"
-    )
+    """Documents never extracted, extracted by an older extractor version, or whose last try failed
+    transiently fewer than MAX_TRANSIENT_ATTEMPTS times; every failed one too with `retry_failed`."""
+    where = "1=1" if force else NEEDS_EXTRACTION
+    if retry_failed and not force:
+        where += " OR extract_status = 'error' OR extract_failure IS NOT NULL"
+    sql = PENDING_SQL.format(where=where)
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return [dict(row) for row in db.query(sql, {"version": EXTRACT_VERSION})]
+    return [
+        dict(row) for row in db.query(sql, {"version": EXTRACT_VERSION, "attempts": MAX_TRANSIENT_ATTEMPTS})
+    ]
 
 
-def extract_one(row: dict, data_dir: Path, options: ExtractOptions) -> dict[str, Any]:
-    """Run the extractor on one stored document; returns rows ready to write.
+@contextlib.contextmanager
+def memory_cap(max_memory_mb: int) -> Iterator[None]:
+    """Let this process grow by at most `max_memory_mb` of address space while the block runs.
 
-    Pure apart from reading the document file, so any worker pool can run it.
+    Only the soft limit is lowered, so it can be put back afterwards: a huge document ends in a
+    MemoryError (or a native abort the engine records), and the worker then goes on as before.
     """
-    path = Path(data_dir) / row["path"]
     try:
-        body = path.read_bytes()
-    except OSError as exc:
-        return {"document_id": row["document_id"], "status": "error", "error": f"unreadable: {exc}"}
-    doc = extract_document_guarded(
-        body,
-        row["media_type"],
-        backend=options.backend,
-        ocr=options.ocr,
-        timeout_s=options.timeout_s,
-        max_memory_mb=options.max_memory_mb,
-    )
-    document_id = row["document_id"]
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        with open("/proc/self/statm") as statm:
+            in_use = int(statm.read().split()[0]) * resource.getpagesize()
+        cap = in_use + max_memory_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (OSError, ValueError, AttributeError):  # no /proc or no RLIMIT_AS: the time limit still holds
+        yield
+        return
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def extract_path(path: Path, media_type: str | None, options: ExtractOptions) -> ExtractedDocument:
+    """Extract one file under the memory cap; a parser failure on hostile input is a recorded reason."""
+    try:
+        with memory_cap(options.max_memory_mb):
+            return extract_file(path, media_type, backend=options.backend, ocr=options.ocr)
+    except MemoryError:
+        return failed(f"out of memory (limit {options.max_memory_mb} MB)", media_type=media_type or "")
+    except Exception as exc:  # noqa: BLE001 - an unexpected parser failure is the document's reason
+        return failed(f"extractor crashed: {type(exc).__name__}: {exc}"[:500], media_type=media_type or "")
+
+
+def document_rows(document_id: str, doc: ExtractedDocument) -> dict[str, Any]:
+    """An extracted document as the rows write_extraction stores."""
     return {
         "document_id": document_id,
         "status": doc.status,
@@ -97,54 +147,93 @@ def extract_one(row: dict, data_dir: Path, options: ExtractOptions) -> dict[str,
     }
 
 
-def write_extraction(db: sqlite_utils.Database, result: dict[str, Any]) -> None:
-    """Replace a document's pages and sentences; the caller holds the transaction (see write_batch).
+def extract_one(row: dict, data_dir: Path, options: ExtractOptions) -> dict[str, Any]:
+    """Run the extractor on one stored document, by path; returns rows ready to write.
 
-    On failure an earlier successful extraction is kept and the error noted.
+    The file is not read here: `extract_file` checks its size first, so a huge one never enters
+    the worker's memory. Pure apart from reading the document file, so any worker pool can run it.
+    """
+    doc = extract_path(Path(data_dir) / row["path"], row["media_type"], options)
+    return document_rows(row["document_id"], doc)
+
+
+def _kept_earlier_text(db: sqlite_utils.Database, result: dict[str, Any], failure: str | None) -> bool:
+    """Note a failed or empty re-extraction on a document whose earlier text is kept; False if none."""
+    document_id = result["document_id"]
+    previous = db.execute(
+        "SELECT extract_status, extract_attempts FROM documents WHERE document_id = ?", [document_id]
+    ).fetchone()
+    if not previous or previous[0] != "ok":
+        return False
+    outcome = "failed" if result["status"] == "error" else f"gave {result['status']}"
+    db.execute(
+        """UPDATE documents SET extract_error = ?, extract_version = ?, extracted_at = ?,
+               extract_failure = ?, extract_attempts = ? WHERE document_id = ?""",
+        [
+            f"re-extraction with {EXTRACT_VERSION} {outcome}, kept earlier text: {result['error']}",
+            EXTRACT_VERSION,
+            utc_now(),
+            failure,
+            (previous[1] or 0) + 1 if failure else 0,
+            document_id,
+        ],
+    )
+    return True
+
+
+def _same_sentences(db: sqlite_utils.Database, document_id: str, sentences: list[dict[str, Any]]) -> bool:
+    stored = db.execute(
+        "SELECT sentence_id, text FROM sentences WHERE document_id = ? ORDER BY sentence_idx", [document_id]
+    ).fetchall()
+    return [tuple(r) for r in stored] == [(s["sentence_id"], s["text"]) for s in sentences]
+
+
+def write_extraction(db: sqlite_utils.Database, result: dict[str, Any]) -> None:
+    """Store one document's extraction; the caller holds the transaction (see write_batch).
+
+    Only a successful result replaces stored sentences: a failure, or a document that now reads as
+    empty, keeps the earlier text and notes why. The document's labels stay when its sentences
+    come back the same (classification depends on nothing else), and go otherwise.
     """
     document_id = result["document_id"]
-    now = utc_now()
-    if result["status"] == "error":
-        previous = db.execute(
-            "SELECT extract_status FROM documents WHERE document_id = ?", [document_id]
-        ).fetchone()
-        if previous and previous[0] == "ok":
-            db.execute(
-                "UPDATE documents SET extract_error = ?, extracted_at = ? WHERE document_id = ?",
-                [
-                    f"re-extraction with {EXTRACT_VERSION} failed, kept earlier text: {result['error']}",
-                    now,
-                    document_id,
-                ],
-            )
-            return
-    db.execute(
-        "DELETE FROM labels WHERE sentence_id IN (SELECT sentence_id FROM sentences WHERE document_id = ?)",
-        [document_id],
+    failure = (
+        ("transient" if result.get("transient") else "permanent") if result["status"] == "error" else None
     )
+    if result["status"] != "ok" and _kept_earlier_text(db, result, failure):
+        return
+    sentences = result.get("sentences") or []
+    if not _same_sentences(db, document_id, sentences):
+        db.execute(
+            "DELETE FROM labels WHERE sentence_id IN "
+            "(SELECT sentence_id FROM sentences WHERE document_id = ?)",
+            [document_id],
+        )
     db.execute("DELETE FROM sentences WHERE document_id = ?", [document_id])
     db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
     if result.get("pages"):
         db["pages"].insert_all(result["pages"], pk=("document_id", "page_no"))
-    if result.get("sentences"):
-        db["sentences"].insert_all(result["sentences"], pk="sentence_id", batch_size=1000)
+    if sentences:
+        db["sentences"].insert_all(sentences, pk="sentence_id", batch_size=1000)
     metadata = dict(result.get("metadata") or {})
     if result.get("links"):
         metadata["links"] = result["links"]
     db.execute(
         """UPDATE documents SET extract_status = ?, extract_error = ?, extract_version = ?,
-           extracted_at = ?,
-               backend = ?, page_count = ?, sentence_count = ?, doc_metadata = ?
+           extracted_at = ?, backend = ?, page_count = ?, sentence_count = ?, doc_metadata = ?,
+           extract_failure = ?,
+           extract_attempts = CASE WHEN ? IS NULL THEN 0 ELSE extract_attempts + 1 END
            WHERE document_id = ?""",
         [
             result["status"],
             result.get("error"),
             EXTRACT_VERSION,
-            now,
+            utc_now(),
             result.get("backend"),
             len(result.get("pages") or []),
-            len(result.get("sentences") or []),
+            len(sentences),
             json.dumps(metadata, sort_keys=True, default=str) if metadata else None,
+            failure,
+            failure,
             document_id,
         ],
     )
@@ -157,21 +246,48 @@ def write_batch(db: sqlite_utils.Database, results: list[dict[str, Any]]) -> Non
             write_extraction(db, result)
 
 
+def warm_extractor() -> None:
+    """Load spaCy and the word frequencies once per worker, before its first document."""
+    # A native abort under the memory cap is recorded by the engine as a reason; a faulthandler
+    # inherited from the parent (pytest enables one) would only print a stack dump.
+    faulthandler.disable()
+    sentence_pipeline()
+    word_zipf("the")
+
+
+def lost_reason(reason: str, options: ExtractOptions) -> str:
+    """The engine's reason for a lost worker, with what a native abort most likely means here."""
+    if any(name in reason for name in ("SIGABRT", "SIGSEGV", "SIGBUS")):
+        return f"{reason} (memory limit {options.max_memory_mb} MB or a native parser crash)"
+    return reason
+
+
 @dataclass(frozen=True)
 class ExtractJob:
-    """Extraction as a worker runs it: `extract_one` on a documents row."""
+    """Extraction as a worker runs it: `extract_one` on a documents row, within the time limit."""
 
     data_dir: Path
     options: ExtractOptions
 
+    @property
+    def timeout_s(self) -> float:
+        return self.options.document_timeout_s()
+
     def setup(self) -> None:
-        """Nothing to load up front: the guard loads spaCy on the first document and keeps it."""
+        warm_extractor()
 
     def run(self, row: dict) -> dict[str, Any]:
         return extract_one(row, self.data_dir, self.options)
 
     def failed(self, row: dict, reason: str) -> dict[str, Any]:
-        return {"document_id": row["document_id"], "status": "error", "error": reason}
+        """A worker that died or ran out of time: a transient failure, retried by a later run."""
+        remove_stale_ocr_folders()  # a worker killed mid-OCR could not clean up after itself
+        return {
+            "document_id": row["document_id"],
+            "status": "error",
+            "error": lost_reason(reason, self.options),
+            "transient": True,
+        }
 
 
 def run_extract(
@@ -185,7 +301,7 @@ def run_extract(
 ) -> StageReport:
     """Extract every pending document with `engine`'s workers; returns the stage report (also stored)."""
     report = StageReport(stage="extract", version=EXTRACT_VERSION)
-    rows = pending_documents(db, force=options.force, limit=limit)
+    rows = pending_documents(db, force=options.force, retry_failed=options.retry_failed, limit=limit)
     pages = sentences = 0
     job, write = ExtractJob(Path(data_dir), options), partial(write_batch, db)
     for result in map_and_write(

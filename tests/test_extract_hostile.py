@@ -15,8 +15,18 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
 from crawler.synthetic_corpus import pdf_from_objects
-from extract import extract_document, extract_document_guarded
-from extract.cli_output import iter_sentence_records
+from extract import extract_document, extract_file
+from msa.extract_files import extract_files, iter_sentence_records
+from msa.extract_stage import ExtractOptions
+from tests.fault_corpus import long_statement_pdf
+
+
+def extract_isolated(tmp_path: Path, body: bytes, name: str = "hostile.pdf", **options):
+    """`body` written to a file and extracted in an engine worker with the given limits."""
+    path = tmp_path / name
+    path.write_bytes(body)
+    ((_, doc),) = extract_files([path], ExtractOptions(**options))
+    return doc
 
 
 def statement_pdf(pages: int = 1, encrypt: StandardEncryption | None = None) -> bytes:
@@ -85,14 +95,14 @@ def test_thousand_page_pdf_is_refused_by_the_page_cap():
 def test_thousand_page_pdf_within_a_raised_cap_finishes_in_bounded_time():
     body = statement_pdf(pages=1000)
     start = time.perf_counter()
-    doc = extract_document_guarded(body, "application/pdf", max_pages=1000, timeout_s=120)
+    doc = extract_document(body, "application/pdf", max_pages=1000)
     assert doc.status == "ok" and len(doc.pages) == 1000
     assert time.perf_counter() - start < 120
 
 
-def test_decompression_bomb_ends_with_a_reason_within_limits():
+def test_decompression_bomb_ends_with_a_reason_within_limits(tmp_path: Path):
     start = time.perf_counter()
-    doc = extract_document_guarded(decompression_bomb(), "application/pdf", timeout_s=30, max_memory_mb=256)
+    doc = extract_isolated(tmp_path, decompression_bomb(), timeout_s=30, max_memory_mb=256)
     elapsed = time.perf_counter() - start
     assert elapsed < 40
     assert doc.status in {"error", "no_text"}
@@ -102,21 +112,20 @@ def test_decompression_bomb_ends_with_a_reason_within_limits():
         assert not doc.sentences
 
 
-def test_guard_times_out_and_reports_it():
-    body = statement_pdf(pages=1000)
-    doc = extract_document_guarded(body, "application/pdf", max_pages=1000, timeout_s=0.2)
+def test_a_document_over_the_time_limit_is_ended_and_reported(tmp_path: Path):
+    doc = extract_isolated(tmp_path, long_statement_pdf(150), timeout_s=0.5)  # seconds of work
     assert doc.status == "error" and doc.error.startswith("timed out")
 
 
-def test_guard_reports_running_out_of_memory():
-    doc = extract_document_guarded(decompression_bomb(), "application/pdf", max_memory_mb=128, timeout_s=30)
+def test_a_document_over_the_memory_limit_is_reported(tmp_path: Path):
+    doc = extract_isolated(tmp_path, decompression_bomb(), max_memory_mb=128, timeout_s=30)
     assert doc.status == "error" and "memory" in doc.error
 
 
-def test_guard_size_cap_is_checked_before_any_work(tmp_path: Path):
+def test_the_size_cap_is_checked_before_any_work(tmp_path: Path):
     path = tmp_path / "big.pdf"
     path.write_bytes(b"%PDF-1.4\n" + b"0" * 5000)
-    doc = extract_document_guarded(path, "application/pdf", max_bytes=1000)
+    doc = extract_file(path, "application/pdf", max_bytes=1000)
     assert doc.status == "error" and "too large" in doc.error
 
 

@@ -3,6 +3,8 @@
 A job is a small picklable object (paths, options: no loaded model). Each worker calls `setup`
 once, which loads what every document needs (the classifier models), then `run` per document.
 The parent calls `failed` to make the result it records for a document whose worker died.
+A job may carry `timeout_s`, the most seconds one document may take: the engine then ends a worker
+that holds a document longer and records it as lost (a timeout), like a worker that died.
 An exception from `run` is a bug, not a property of the document: it is sent back and raised
 in the parent (a stage that meets expected bad input returns an error value instead).
 """
@@ -32,6 +34,17 @@ class DocumentJob(Protocol[In, Out]):
 
     def failed(self, item: In, reason: str) -> Out:
         """The result to record for a document whose worker died on it (called in the parent)."""
+
+
+def job_timeout(job: object) -> float | None:
+    """Seconds one document may hold a worker (the job's `timeout_s`), or None for no limit."""
+    timeout = getattr(job, "timeout_s", None)
+    return float(timeout) if timeout else None
+
+
+def timed_out(timeout_s: float) -> str:
+    """The reason recorded for a document whose worker was ended at the time limit."""
+    return f"timed out after {timeout_s:g} s"
 
 
 @dataclass(frozen=True)

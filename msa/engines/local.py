@@ -2,8 +2,11 @@
 
 Each worker has its own pipe and runs one document at a time, so when a worker dies (a native
 crash, os._exit, the kernel's OOM killer) the parent knows which document it held, records that
-document as failed and starts a new worker; the others never notice. Workers are forked where
-the platform can (they start in milliseconds and share loaded modules), spawned elsewhere.
+document as failed and starts a new worker; the others never notice. A worker that holds one
+document past the job's time limit is killed and its document recorded as timed out. Workers
+die with the parent (PR_SET_PDEATHSIG), and start no process that could hold their pipe open.
+Workers are forked where the platform can (they start in milliseconds and share loaded modules),
+spawned elsewhere.
 """
 
 from __future__ import annotations
@@ -14,13 +17,22 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from msa.engines.job import DocumentJob, JobRaised, WorkerLost, limit_threads, run_item
+from msa.engines.job import (
+    DocumentJob,
+    JobRaised,
+    WorkerLost,
+    job_timeout,
+    limit_threads,
+    run_item,
+    timed_out,
+)
 from msa.engines.options import EngineOptions, available_cores, threads_per_worker
 
 READY = "ready"
@@ -28,6 +40,9 @@ STOP = None
 PARENT_CHECK_S = 1.0  # how often an idle worker checks that the parent is still alive (where no prctl)
 PR_SET_PDEATHSIG = 1
 STOP_GRACE_S = 5.0
+# A worker killed while loading (the OOM killer, a kill by hand) is started again this many times;
+# a setup that raises is a bug or a missing file and stops the run at once.
+START_TRIES = 3
 
 
 class WorkerSetupError(RuntimeError):
@@ -94,13 +109,14 @@ class ProcessWorkers:
         self.size = options.workers or available_cores()
         self.threads = threads_per_worker(self.size)
         self._context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        self._busy: set[int] = set()
+        self.timeout_s = job_timeout(job)
+        self._busy: dict[int, float] = {}  # slot -> when its document must be done
         self._slots: list[_Slot] = []
         try:
             for _ in range(self.size):
                 self._slots.append(self._start())
-            for slot in self._slots:
-                self._await_ready(slot)
+            for index in range(self.size):
+                self._slots[index] = self._ready(self._slots[index])
         except BaseException:
             self.close()
             raise
@@ -111,24 +127,33 @@ class ProcessWorkers:
             target=worker_main,
             args=(child_end, self.job, self.threads, os.getpid()),
             name="msa-worker",
-            daemon=False,  # a daemonic process may not start children, and the extract guard forks one
+            daemon=False,  # a daemonic process may not start children (OCR runs tesseract)
         )
         process.start()
         child_end.close()
         return _Slot(process, parent_end)
 
-    def _await_ready(self, slot: _Slot) -> None:
-        try:
-            message = slot.conn.recv()
-        except EOFError:
-            slot.process.join(STOP_GRACE_S)
-            raise WorkerSetupError(death_reason(slot.process.exitcode, "starting")) from None
-        if isinstance(message, JobRaised):
-            raise WorkerSetupError(f"worker setup failed:\n{message.traceback}")
+    def _ready(self, slot: _Slot) -> _Slot:
+        """The slot's worker once set up, started again when a signal killed it while loading."""
+        for attempt in range(1, START_TRIES + 1):
+            try:
+                message = slot.conn.recv()
+            except EOFError:
+                slot.process.join(STOP_GRACE_S)
+                exitcode = slot.process.exitcode
+                slot.conn.close()
+                if exitcode is not None and exitcode < 0 and attempt < START_TRIES:
+                    slot = self._start()
+                    continue
+                raise WorkerSetupError(death_reason(exitcode, "starting")) from None
+            if isinstance(message, JobRaised):
+                raise WorkerSetupError(f"worker setup failed:\n{message.traceback}")
+            return slot
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     def submit(self, slot: int, item: Any) -> None:
         self._slots[slot].conn.send(item)
-        self._busy.add(slot)
+        self._busy[slot] = time.monotonic() + self.timeout_s if self.timeout_s else float("inf")
 
     def wait(self) -> list[tuple[int, Any]]:
         watched = {}
@@ -137,12 +162,26 @@ class ProcessWorkers:
             watched[slot.conn] = index
             watched[slot.process.sentinel] = index
         finished: dict[int, Any] = {}
-        for ready in wait(list(watched)):
-            index = watched[ready]
-            if index not in finished:
-                finished[index] = self._collect(self._slots[index])
-        self._busy.difference_update(finished)
+        while not finished:
+            first_deadline = min(self._busy.values())
+            timeout = None if first_deadline == float("inf") else max(0.0, first_deadline - time.monotonic())
+            for ready in wait(list(watched), timeout):
+                index = watched[ready]
+                if index not in finished:
+                    finished[index] = self._collect(self._slots[index])
+            now = time.monotonic()
+            for index, deadline in self._busy.items():
+                if index not in finished and deadline <= now:
+                    finished[index] = self._end_late(self._slots[index])
+        for index in finished:
+            del self._busy[index]
         return list(finished.items())
+
+    def _end_late(self, slot: _Slot) -> WorkerLost:
+        """Kill a worker whose document ran past the time limit (its children die with it)."""
+        slot.process.kill()
+        slot.process.join(STOP_GRACE_S)
+        return WorkerLost(timed_out(self.timeout_s or 0))
 
     def _collect(self, slot: _Slot) -> Any:
         """What a worker sent back, or WorkerLost when it died before sending anything."""
@@ -160,8 +199,7 @@ class ProcessWorkers:
     def restart(self, slot: int) -> None:
         old = self._slots[slot]
         old.conn.close()
-        self._slots[slot] = self._start()
-        self._await_ready(self._slots[slot])
+        self._slots[slot] = self._ready(self._start())
 
     def close(self, force: bool = False) -> None:
         for slot in self._slots:

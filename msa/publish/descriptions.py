@@ -198,6 +198,9 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "sentence_count": "Number of sentences extracted",
             "doc_metadata": "What the extractor found in the document: reporting period, approval, signatory "
             "(JSON)",
+            "extract_failure": "transient (its worker died or ran out of time: tried again) or permanent, "
+            "when the last extraction failed",
+            "extract_attempts": "Failed extractions in a row (transient ones are tried 3 times)",
         },
     ),
     "statement_documents": (
