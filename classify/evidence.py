@@ -23,7 +23,7 @@ import numpy as np
 
 from classify.context import neighbour_vectors
 from classify.evidence_features import NgramVocabulary, feature_matrix
-from classify.evidence_rules import FUTURE, forward_list_items, rule_label
+from classify.evidence_rules import FUTURE, activity_counts, business_events, forward_list_items, rule_label
 from db.schema import EVIDENCE_LABELS
 
 MODEL_DIR = Path(__file__).parent / "models" / "evidence"
@@ -153,7 +153,22 @@ class EvidenceClassifier:
         )
         proba = self.heads["embedding" if use_emb else "text"].proba(x)
         order = [self.labels.index(label) for label in EVIDENCE_LABELS]
-        return self._forward_lists(texts, proba[:, order].astype(np.float32))
+        return self._not_impact(texts, self._forward_lists(texts, proba[:, order].astype(np.float32)))
+
+    @staticmethod
+    def _not_impact(texts: Sequence[str], proba: np.ndarray) -> np.ndarray:
+        """The guidelines' two readings the model gets wrong most visibly: a count of activity is
+        `action` (impact's mass moves there), and a business event such as a pandemic closure is no
+        impact (its mass goes to the other labels). Only rows the model reads as impact change."""
+        impact, action = EVIDENCE_LABELS.index("impact"), EVIDENCE_LABELS.index("action")
+        read_as_impact = proba.argmax(axis=1) == impact
+        for row in np.flatnonzero(read_as_impact & activity_counts(texts)):
+            proba[row, action] += proba[row, impact]
+            proba[row, impact] = 0.0
+        for row in np.flatnonzero(read_as_impact & business_events(texts)):
+            proba[row, impact] = 0.0
+            proba[row] /= max(float(proba[row].sum()), 1e-9)
+        return proba
 
     @staticmethod
     def _forward_lists(texts: Sequence[str], proba: np.ndarray) -> np.ndarray:

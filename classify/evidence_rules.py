@@ -216,6 +216,53 @@ def cue_matrix(texts: Sequence[str]) -> np.ndarray:
     return np.vstack([cue_vector(t) for t in texts])
 
 
+# What a count or share of activity counts (guidelines: "a count of activity alone is action")
+ACTIVITY_COUNTED = _rx(
+    r"\b(trained|training|audited|audits?|assessed|assessments?|questionnaires?|signed|screened|reviewed|"
+    r"completed|clauses?|surveyed|mapped|onboarded|visited|attended|certified)\b"
+)
+# Words of what a response found or changed: any of them keeps a sentence a candidate for impact
+OUTCOME_WORDS = _rx(
+    r"\b(found|find|findings?|identif\w*|uncover\w*|discover\w*|detect\w*|remediat\w*|repaid|repay\w*|"
+    r"reimburs\w*|refund\w*|back-?pa\w*|compensat\w*|removed|ended|terminat\w*|exit\w*|"
+    r"suspend\w*|delist\w*|stopped|ceased|resolved|closed|substantiated|rose|fell|increase\w*|decrease\w*|"
+    r"reduc\w*|improv\w*|up from|down from|non-?conformit\w*|non-?complian\w*|breach\w*|violations?|"
+    r"cases?|victims?|grievances?|complaints?|allegations?|reports?|concerns?|issues?|rescued|freed|"
+    r"recruitment fees?|passports?)\b"
+)
+# A business event of the period, not the response to modern slavery (guidelines: `none`), and the
+# words that would make it part of the response after all ("closed" and "ended" are business words here)
+BUSINESS_EVENT = _rx(r"\b(covid[- ]?19|covid|coronavirus|pandemic|lockdowns?|furlough\w*)\b")
+RESPONSE_OUTCOME = _rx(
+    r"\b(found|findings?|identif\w*|uncover\w*|remediat\w*|repaid|reimburs\w*|refund\w*|back-?pa\w*|"
+    r"compensat\w*|victims?|grievances?|complaints?|allegations?|cases?|non-?conformit\w*|breach\w*|"
+    r"violations?|recruitment fees?|passports?)\b"
+)
+
+
+def activity_counts(texts: Sequence[str]) -> np.ndarray:
+    """Mask of counts or shares of activity with no word of what was found or changed: `action`,
+    never `impact` ("Buyers trained | 100% | 100%"). On the labelled sets 13 of 576 such sentences
+    are impact, 421 action."""
+    return np.array(
+        [
+            bool(NUMBER.search(t or ""))
+            and bool(ACTIVITY_COUNTED.search(t or ""))
+            and not OUTCOME_WORDS.search(t or "")
+            for t in texts
+        ],
+        dtype=bool,
+    )
+
+
+def business_events(texts: Sequence[str]) -> np.ndarray:
+    """Mask of pandemic and other business events told with no word of an outcome of the response
+    (none of the 11 labelled sentences naming the pandemic is impact)."""
+    return np.array(
+        [bool(BUSINESS_EVENT.search(t or "")) and not RESPONSE_OUTCOME.search(t or "") for t in texts]
+    )
+
+
 def forward_list_items(texts: Sequence[str], window: int = 12) -> np.ndarray:
     """Mask of subjectless, verb-initial list items under a forward-looking lead-in.
 

@@ -9,6 +9,7 @@ from html import unescape
 from urllib.parse import urlencode
 
 from msa.publish.dashboard import dashboard
+from msa.publish.queries import IMPACT_CONFIDENCE
 from tests.publish_fixture import fetch, rows
 
 
@@ -18,10 +19,13 @@ def _links(html: str, column: str) -> list[tuple[str, int]]:
 
 
 def _expected(demo_db) -> dict[tuple[str, int], tuple[int, int, int]]:
+    """Per jurisdiction and year: statements with an impact sentence at the model's threshold, read, filed."""
     conn = sqlite3.connect(demo_db)
     found = conn.execute(
-        "SELECT jurisdiction, registry_year, sum(assessed AND n_impact > 0), sum(assessed), count(*) "
-        "FROM compliance GROUP BY 1, 2"
+        "SELECT jurisdiction, registry_year, sum(assessed AND statement_id IN "
+        "(SELECT statement_id FROM impact_sentences WHERE evidence_p >= ?)), sum(assessed), count(*) "
+        "FROM compliance GROUP BY 1, 2",
+        [IMPACT_CONFIDENCE],
     ).fetchall()
     conn.close()
     return {(j, y): (w, r, n) for j, y, w, r, n in found}
@@ -38,9 +42,10 @@ def test_counts_of_statements_with_impact_stand_beside_the_statements_read(demo_
         for r in found
     }
     assert got == _expected(demo_db)
-    # The fictional corpus's UK 2021: both statements "show impact" on one sentence each.
+    # The fictional corpus's UK 2021 shows no impact: its only candidates were a pandemic closure and
+    # a risk description, which the evidence model no longer counts.
     uk_2021 = next(r for r in found if (r["jurisdiction"], r["registry_year"]) == ("uk", 2021))
-    assert uk_2021["statements_with_impact"] == uk_2021["resting_on_one_sentence"] == 2
+    assert uk_2021["statements_with_impact"] == 0 and uk_2021["statements_read"] == 2
 
 
 def test_each_count_links_to_the_statements_and_each_statement_to_its_sentences(demo_ds):
@@ -73,15 +78,23 @@ def test_each_count_links_to_the_statements_and_each_statement_to_its_sentences(
 
 def test_min_confidence_counts_only_sentences_the_model_is_sure_of(demo_ds, demo_db):
     conn = sqlite3.connect(demo_db)
-    expected = conn.execute(
-        "SELECT count(DISTINCT statement_id) FROM impact_sentences WHERE evidence_p >= 0.5 "
-        "AND jurisdiction = 'uk' AND registry_year = 2021"
-    ).fetchone()[0]
+    counts = []
+    for threshold in (0.0, 0.5, 0.99):
+        expected = conn.execute(
+            "SELECT count(DISTINCT statement_id) FROM impact_sentences WHERE evidence_p >= ? "
+            "AND jurisdiction = 'uk' AND registry_year = 2022",
+            [threshold],
+        ).fetchone()[0]
+        query = f"jurisdiction=uk&year=2022&min_confidence={threshold}"
+        sure = rows(demo_ds, f"/msa/statements_with_impact.json?{query}")
+        assert sure[0]["statements_with_impact"] == expected
+        listed = rows(demo_ds, f"/msa/impact_statements.json?{query}")
+        assert len(listed) == expected and all(r["confidence"] >= threshold for r in listed)
+        counts.append(expected)
     conn.close()
-    sure = rows(demo_ds, "/msa/statements_with_impact.json?jurisdiction=uk&year=2021&min_confidence=0.5")
-    assert sure[0]["statements_with_impact"] == expected < 2
-    listed = rows(demo_ds, "/msa/impact_statements.json?jurisdiction=uk&year=2021&min_confidence=0.5")
-    assert len(listed) == expected and all(r["confidence"] >= 0.5 for r in listed)
+    assert counts[0] > counts[-1]  # a threshold that high leaves some statements out
+    default = rows(demo_ds, "/msa/statements_with_impact.json?jurisdiction=uk&year=2022")[0]
+    assert default["min_confidence"] == round(IMPACT_CONFIDENCE, 2)
 
 
 def test_dashboard_chart_counts_statements_with_impact_beside_the_total(demo_ds, demo_db):

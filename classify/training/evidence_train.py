@@ -37,7 +37,7 @@ C = 10.0
 MIN_DF = 2
 CONTEXT_WEIGHT = 0.5
 FOLDS = 5
-MODEL_VERSION = "evidence-lr-ctx-2"
+MODEL_VERSION = "evidence-lr-ctx-3"  # 3: activity counts and business events are never impact
 IMPACT = EVIDENCE_LABELS.index("impact")
 CONFIDENCE_GRID = tuple(round(t, 2) for t in np.arange(0.3, 0.96, 0.05))
 

@@ -69,6 +69,7 @@ def columns() -> list[tuple[str, str]]:
     cols += [
         ("impact_share", "REAL"),
         *[(f"n_{label}", "INTEGER") for label in ("impact", "action", "commitment", "negative", "none")],
+        ("shows_impact", "INTEGER"),
         ("document_url", "TEXT"),
         ("registry_url", "TEXT"),
         ("registry_pdf_url", "TEXT"),
@@ -107,6 +108,7 @@ def select_sql() -> str:
         "THEN json_array_length(ss.uk_mismatch) END",
         "uk_mismatch": f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_mismatch END",
         "impact_share": "ss.impact_share",
+        "shows_impact": f"{when} ss.shows_impact END",
         "document_url": DOCUMENT_URL_SQL,
         "registry_url": "st.registry_url",
         "registry_pdf_url": "st.registry_pdf_url",

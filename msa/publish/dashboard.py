@@ -118,7 +118,7 @@ def dashboard() -> dict:
             "title": "Statements showing evidence of impact, beside the statements read",
             "db": DB,
             "query": "SELECT c.registry_year, c.jurisdiction, count(*) AS statements_read, "
-            "sum(c.n_impact > 0) AS with_evidence_of_impact FROM compliance c "
+            "sum(c.shows_impact) AS with_evidence_of_impact FROM compliance c "
             f"WHERE c.assessed = 1 {FILTERS_SQL} GROUP BY c.registry_year, c.jurisdiction "
             "ORDER BY c.jurisdiction, c.registry_year",
             "library": "vega-lite",

@@ -312,6 +312,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             **{f"detected_{a}": f"UK: 1 if the text covers {t}" for a, t in AREA_TEXT.items()},
             "impact_share": "impact / (commitment + action + impact) sentences",
             **{f"n_{e}": f"Sentences labelled {e}" for e in EVIDENCE_LABELS},
+            "shows_impact": "1 if the statement shows evidence of impact: at least one impact sentence the "
+            "model is confident in (statement_summaries.shows_impact)",
             "document_url": "The original document that was analysed",
             "registry_url": "The statement's page on the registry",
             "registry_pdf_url": "A copy hosted by the registry, when there is one",
