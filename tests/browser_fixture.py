@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def chromium_page(viewport: tuple[int, int] = (1400, 1000)) -> Iterator:
+def chromium_page(viewport: tuple[int, int] = (1400, 1000), accept_downloads: bool = False) -> Iterator:
     """A page in a fresh headless Chromium profile; skips when Chromium or playwright is missing."""
     if not CHROMIUM.exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (scripts/setup.sh test installs it)")
@@ -39,6 +39,7 @@ def chromium_page(viewport: tuple[int, int] = (1400, 1000)) -> Iterator:
             executable_path=str(CHROMIUM),
             headless=True,
             args=CHROMIUM_ARGS,
+            accept_downloads=accept_downloads,
             viewport={"width": viewport[0], "height": viewport[1]},
         )
         try:

@@ -3,7 +3,7 @@ as CSV with its total row and its data dictionary, then the statements missing m
 and the registry mismatches, followed to the sentences behind them.
 
 Headless Debian Chromium through playwright's Python package, with a fresh profile; skips when
-either is missing (tests/test_browser_datasette.py installs Chromium where it may).
+either is missing (scripts/setup.sh test installs Chromium).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import io
 
 import pytest
 
+from tests.browser_fixture import chromium_page
 from tests.publish_fixture import start_msa_serve
-from tests.test_browser_datasette import CHROMIUM_ARGS, chromium  # noqa: F401  (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,23 +28,9 @@ def server(demo_db):
 
 
 @pytest.fixture
-def page(chromium, tmp_path):  # noqa: F811
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright's Python package is missing")
-    with sync_api.sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(chromium),
-            headless=True,
-            args=["--headless", *CHROMIUM_ARGS],
-            accept_downloads=True,
-            viewport={"width": 1400, "height": 1000},
-        )
-        try:
-            page = context.new_page()
-            page.set_default_timeout(20_000)
-            yield page
-        finally:
-            context.close()
+def page():
+    with chromium_page(accept_downloads=True) as page:
+        yield page
 
 
 def export(page, link_text: str) -> list[dict]:
