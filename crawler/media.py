@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-# PDF readers accept the header anywhere in the first KiB; so do we.
-_PDF_WINDOW = 1024
+from vocabulary.media import starts_as_pdf
+
 _HTML_WINDOW = 4096
 _HTML_MARKERS = (
     b"<!doctype html",
@@ -26,7 +26,7 @@ _HTML_MARKERS = (
 
 def sniff_media_type(body: bytes) -> str | None:
     """`pdf`, `html`, or None when the bytes are neither."""
-    if b"%PDF-" in body[:_PDF_WINDOW]:
+    if starts_as_pdf(body):
         return "pdf"
     head = body[:_HTML_WINDOW].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"<") and any(marker in head for marker in _HTML_MARKERS):

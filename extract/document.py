@@ -15,17 +15,9 @@ from extract.metadata import document_metadata
 from extract.pdf_document import BACKENDS, MAX_PAGES, extract_pdf
 from extract.sentences import split_sentences
 from extract.structures import ExtractedDocument, failed
+from vocabulary.media import starts_as_pdf
 
 MAX_BYTES = 200 * 1024 * 1024
-# Real PDFs may carry a little junk before their header (a BOM, blank lines, a stray byte or two of a
-# mail or HTTP wrapper); a page that mentions "%PDF-" further in, or after a tag, is not one.
-PDF_HEADER_MAX_OFFSET = 16
-
-
-def starts_as_pdf(body: bytes) -> bool:
-    """Whether `%PDF-` opens the body: at most PDF_HEADER_MAX_OFFSET bytes before it, none of them `<`."""
-    offset = body.find(b"%PDF-", 0, PDF_HEADER_MAX_OFFSET + 5)
-    return 0 <= offset <= PDF_HEADER_MAX_OFFSET and b"<" not in body[:offset]
 
 
 def sniff_media_type(body: bytes, media_type: str | None = None) -> str | None:

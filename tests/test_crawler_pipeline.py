@@ -301,3 +301,14 @@ def test_polite_by_default_and_retries_back_off():
     assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
     assert "crawler.retry.BackoffRetryMiddleware" in middlewares
     assert settings.getbool("REDIRECT_ENABLED") and settings.getint("REDIRECT_MAX_TIMES") >= 5
+
+
+def test_a_page_that_mentions_the_pdf_header_is_html_at_fetch_as_at_extraction():
+    """The crawler and extraction read a body's type by one rule (vocabulary.media)."""
+    from crawler.media import sniff_media_type as at_fetch
+    from extract.document import sniff_media_type as at_extraction
+
+    page = b"<!doctype html><html><body><p>Our statement begins %PDF-1.4 in the raw file.</p></body></html>"
+    assert at_fetch(page) == "html" and at_extraction(page) == "text/html"
+    pdf = b"\xef\xbb\xbf\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    assert at_fetch(pdf) == "pdf" and at_extraction(pdf) == "application/pdf"

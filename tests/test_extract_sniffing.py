@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from extract import extract_document
-from extract.document import PDF_HEADER_MAX_OFFSET, sniff_media_type, starts_as_pdf
+from extract.document import sniff_media_type
+from vocabulary.media import PDF_HEADER_MAX_OFFSET, starts_as_pdf
 
 
 @pytest.mark.parametrize(
