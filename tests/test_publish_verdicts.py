@@ -9,6 +9,7 @@ import sqlite3
 from html import unescape
 
 from db.schema import UK_AREAS
+from msa.publish.compliance import AU_COLUMNS
 from tests.publish_fixture import fetch, rows
 
 AU_VERDICTS = ["au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6"]
@@ -40,7 +41,7 @@ def test_every_verdict_of_every_statement_read_has_sentences_with_pages(demo_db)
             assert found and all(v["sentence_id"] and v["text"] for v in found)
             assert len({v["basis"] for v in found}) == 1
             if code in AU_VERDICTS:
-                assert found[0]["outcome"] == st[code]
+                assert found[0]["outcome"] == st[AU_COLUMNS[code]]
             if code in UK_AREAS:
                 assert found[0]["outcome"].startswith("found" if st[f"detected_{code}"] else "not found")
                 assert (found[0]["basis"] == "found") == bool(st[f"detected_{code}"])

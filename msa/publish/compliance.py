@@ -200,6 +200,7 @@ def rollup_columns() -> list[tuple[str, str]]:
     """(name, SQL over an assessed compliance row) of every sum the dashboard charts add up."""
     cols = [("statements", "1")] + [(c, c) for c in CRITERIA]
     cols += [("impact_share_sum", "impact_share"), ("impact_share_n", "impact_share IS NOT NULL")]
+    cols += [("shows_impact", "COALESCE(shows_impact, 0)")]
     for code in AU_CRITERIA[:6]:  # (g) is discretionary: not charted
         col = AU_COLUMNS[code]
         cols += [(f"{col}_{v}", f"{col} = '{v}'") for v in ("met", "partly", "not_met")]

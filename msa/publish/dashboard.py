@@ -117,9 +117,9 @@ def dashboard() -> dict:
         "impact-statements": {
             "title": "Statements showing evidence of impact, beside the statements read",
             "db": DB,
-            "query": "SELECT c.registry_year, c.jurisdiction, count(*) AS statements_read, "
-            "sum(c.shows_impact) AS with_evidence_of_impact FROM compliance c "
-            f"WHERE c.assessed = 1 {FILTERS_SQL} GROUP BY c.registry_year, c.jurisdiction "
+            "query": f"SELECT c.registry_year, c.jurisdiction, {STATEMENTS} AS statements_read, "
+            "CAST(sum(c.shows_impact) AS INTEGER) AS with_evidence_of_impact "
+            f"FROM {ROLLUP} WHERE 1 = 1 {FILTERS_SQL} GROUP BY c.registry_year, c.jurisdiction "
             "ORDER BY c.jurisdiction, c.registry_year",
             "library": "vega-lite",
             "display": {

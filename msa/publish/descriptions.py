@@ -479,6 +479,9 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "missing": "Mandatory content not found: approval, signature, and for AU the s.16(1) paragraphs not "
         "met; 'statement text not available' when no document could be read",
         "partly_met": "AU s.16(1) paragraphs only partly met",
+        "sentences": "The sentences behind each missing or partly met verdict: 'verdict basis: sentence id "
+        "p.N', or the closest candidates when none was found (verdict_sentences)",
+        "sentences_link": "Those sentences in the verdict_sentences table, with their pages",
         "document_url": "The original document that was analysed",
         "registry_url": "The statement's page on the registry",
         "statement_id": STATEMENT_ID,
@@ -489,6 +492,9 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "area": "The UK s.54(5) area: " + "; ".join(f"{a} = {t}" for a, t in AREA_TEXT.items()),
         "mismatch": "declared in the registry, not found in the text; or found in the text, not declared",
         "mismatches_in_statement": "How many areas disagree in this statement",
+        "sentences": "The sentences the area was found in (or the closest candidates when it was not): "
+        "'verdict basis: sentence id p.N' (verdict_sentences)",
+        "sentences_link": "Those sentences in the verdict_sentences table, with their pages",
         "document_url": "The original document that was analysed",
         "registry_url": "The statement's page on the registry",
         "statement_id": STATEMENT_ID,
