@@ -43,7 +43,8 @@ _OWNED = (
     r"\b(owned (and|or|and/or) controlled|controlled (entities|affiliates|subsidiaries|companies)"
     r"|entit(y|ies) (we|it|that we|that it|which we|which it) (own|owns|control)"
     r"|subsidiar(y|ies)|group (companies|entities)|related (bodies|entities)|wholly[- ]owned"
-    r"|each (entity|reporting entity)|entities covered by (this|the) (joint )?statement)\b"
+    r"|each (entity|reporting entity)|entities covered by (this|the) (joint )?statement"
+    r"|entities within (the|our) (\w+ ){0,2}group)\b"
 )
 _SUFFIX = r"(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)"  # the commonest legal-form suffixes
 # Legal-form suffixes that mark a sentence's words as an entity's name (AU, UK, EU, US forms).
@@ -569,7 +570,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         "c6_consultation",
-        r"\b(consult\w*)\b.{0,100}\b(preparation|preparing|prepare|development|developing|drafting)\b.{0,40}"
+        r"\b(consult\w*)\b.{0,100}\b(preparation|preparing|prepare|development|developing|drafting|creation)\b.{0,40}"
         r"\b(statement|report)\b",
         0.6,
     ),
@@ -620,6 +621,13 @@ RULES: tuple[Rule, ...] = (
         r"(entities|entity|group entities|subsidiar\w*|businesses)",
         0.55,
     ),
+    # Ongoing dialogue with the owned entities (the AIMS.au experts count it as consultation).
+    _r(
+        "c6_consultation",
+        rf"\b(dialogue|discussions?|communications?)\b.{{0,60}}\b(between|with)\b.{{0,60}}{_OWNED}",
+        0.5,
+    ),
+    _r("c6_consultation", r"\binvolved in the consultation process\b", 0.55),
     _r("c6_consultation", r"\bconsult\w*\b.{0,60}\breporting entities\b", -0.5),
     _r("c6_consultation", r"\b(this section|mandatory criteri(on|a)|section 16\(1\))", -0.4),
     _r(

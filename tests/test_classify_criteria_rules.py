@@ -221,16 +221,24 @@ def test_c1_and_c6_rules_find_the_labelled_sentences_of_real_au_statements() -> 
     not (SHARED / STATEMENT_DOCS).exists(), reason="../shared/research/statement_docs is absent"
 )
 def test_the_classifier_finds_approval_and_signature_in_real_au_statements() -> None:
-    """Approval and signature come from the trained blend; pin it on the developers' AU labels."""
+    """Approval and signature come from the trained blend; pin it on the developers' AU labels.
+
+    The approval threshold is chosen on the AIMS.au experts' statements, whose reading is broader
+    than the developers' (a line naming the board as the principal governing body, or a signer who
+    is a board member, is approval to them), so on the developers' labels approval is pinned by
+    recall, with a floor on precision; signature by F1.
+    """
     from classify.criteria import CriteriaClassifier
 
     docs = load_documents()
     clf = CriteriaClassifier.load()
     predicted = {d.name: clf.predict(d.sentences) for d in docs}
-    for key in ("approval", "signature"):
-        j = CRITERIA.index(QUESTIONS[key])
-        found = au_score(docs, {d.name: predicted[d.name][:, j] for d in docs}, key)
-        assert found["f1"] >= 0.8, (key, found)
+    found = {
+        key: au_score(docs, {d.name: predicted[d.name][:, CRITERIA.index(QUESTIONS[key])] for d in docs}, key)
+        for key in ("approval", "signature")
+    }
+    assert found["approval"]["recall"] >= 0.9 and found["approval"]["precision"] >= 0.4, found
+    assert found["signature"]["f1"] >= 0.8, found
 
 
 @pytest.mark.skipif(

@@ -11,6 +11,7 @@ from classify.training.criteria_train import (
     blend_grid,
     choose_blend,
     cross_validate,
+    cv_reports,
     fit_head,
     fit_ngram,
     ngram_rows,
@@ -140,3 +141,32 @@ def test_choose_blend_picks_from_the_grid_and_prefers_the_better_part() -> None:
     r, g = choose_blend(parts, feats, cfg)
     assert (r, g) in blend_grid(cfg)
     assert g == max(w for _, w in blend_grid(cfg) if _ == r) and r == min(cfg.rule_weights)
+
+
+def test_cv_reports_give_each_expert_set_its_table_and_the_row_without_the_au_set(tmp_path) -> None:
+    import json
+
+    import pandas as pd
+
+    from classify.training.criteria_data import LabelledSet
+    from classify.training.criteria_eval import saved_report_text
+
+    feats = synthetic_features(n_statements=10, per=9)
+    sources = np.repeat(["uk"] * 5 + ["aue"] * 5, 9)
+    frame = pd.DataFrame(
+        {"statement_id": feats.statement_ids, "source": sources, "group": feats.statement_ids}
+    )
+    data = LabelledSet(frame=frame, targets=feats.y, mask=feats.mask)
+    cfg = TrainConfig(
+        epochs=1, proj_dim=8, n_seeds=1, ngram_min_df=1, rule_weights=(0.1,), ngram_weights=(0.4,)
+    )
+    report = cv_reports(feats, data, cfg, log=lambda _: None)
+    aue = report["by_source"]["aue"]
+    assert aue["n_statements"] == 5 and aue["statements"]["n"] == 5 * len(CRITERIA)
+    assert report["by_source"]["uk"]["n_statements"] == 5
+    assert report["without_tune_source"]["n_statements"] == 5
+    assert len(report["chosen"]["thresholds"]) == len(CRITERIA)
+    path = tmp_path / "cv_report.json"
+    path.write_text(json.dumps(report))
+    text = saved_report_text(path)
+    assert "aue on its own" in text and "trained without it" in text and "statement-level agreement" in text
