@@ -9,8 +9,9 @@
 its context. The model is the shared sentence encoder (classify.encoder), neighbour pooling
 (classify.context), the rule scores (classify.criteria_rules) and a small MLP head stored as
 numpy arrays (classify/models/criteria), blended with a sparse word n-gram logistic regression
-(``NgramHead``) and the rule scores. C1 and C6, which the labelled data never shows, come from the
-rules. Without a committed head the classifier falls back to the rules alone.
+(``NgramHead``) and the rule scores. All 11 questions are learnt (C1 and C6 from the AIMS.au
+experts' statements); a slot listed in meta.json's ``rule_slots`` takes the rule score as it is.
+Without a committed head the classifier falls back to the rules alone.
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ class NgramHead:
     """One logistic regression per criterion over word n-grams (with neighbours) and the rule scores.
 
     Why beside the context head: the frozen encoder blurs wording that the definitions hinge on
-    ("remediation", "KPI", "signed"); sparse n-grams keep it. Columns without a model (C1, C6)
-    have zero weights and a very negative bias, so they score about 0 (the blend uses the rules).
+    ("remediation", "KPI", "signed"); sparse n-grams keep it. Columns without a model (no labelled
+    positive in training) have zero weights and a very negative bias, so they score about 0
+    (the blend uses the rules there).
     """
 
     vocab: NgramVocabulary

@@ -43,7 +43,8 @@ _OWNED = (
     r"\b(owned (and|or|and/or) controlled|controlled (entities|affiliates|subsidiaries|companies)"
     r"|entit(y|ies) (we|it|that we|that it|which we|which it) (own|owns|control)"
     r"|subsidiar(y|ies)|group (companies|entities)|related (bodies|entities)|wholly[- ]owned"
-    r"|each (entity|reporting entity)|entities covered by (this|the) (joint )?statement)\b"
+    r"|each (entity|reporting entity)|entities covered by (this|the) (joint )?statement"
+    r"|entities within (the|our) (\w+ ){0,2}group)\b"
 )
 _SUFFIX = r"(pty\.? ?(ltd|limited)|ltd|limited|inc|plc)"  # the commonest legal-form suffixes
 # Legal-form suffixes that mark a sentence's words as an entity's name (AU, UK, EU, US forms).
@@ -258,6 +259,9 @@ RULES: tuple[Rule, ...] = (
     # Approval and signature lines name the entity too, but answer other questions.
     _r("c1_reporting_entity", r"\b(approved|signed)\b.{0,60}\b(board|directors?)\b", -0.35),
     _r("c1_reporting_entity", r"…{3,}|\.{6,}|_{4,}", -0.35),
+    # Letterhead lines (the entity's ABN beside its phone number or street address) are page
+    # furniture, not an identification of the reporting entity (the AIMS.au experts' reading).
+    _r("c1_reporting_entity", r"\b(phone|tel|telephone|fax)\b\.?\s*:?\s*[\d(+]", -0.5),
     # Index lines of the mandatory criteria ("This section addresses the mandatory criterion of ...").
     _r("c1_reporting_entity", r"\b(this section|mandatory criteri(on|a)|section 16\(1\))", -0.35),
     # C2 structure: legal form, group, employees, head office, subsidiaries, brands.
@@ -566,7 +570,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         "c6_consultation",
-        r"\b(consult\w*)\b.{0,100}\b(preparation|preparing|prepare|development|developing|drafting)\b.{0,40}"
+        r"\b(consult\w*)\b.{0,100}\b(preparation|preparing|prepare|development|developing|drafting|creation)\b.{0,40}"
         r"\b(statement|report)\b",
         0.6,
     ),
@@ -617,6 +621,13 @@ RULES: tuple[Rule, ...] = (
         r"(entities|entity|group entities|subsidiar\w*|businesses)",
         0.55,
     ),
+    # Ongoing dialogue with the owned entities (the AIMS.au experts count it as consultation).
+    _r(
+        "c6_consultation",
+        rf"\b(dialogue|discussions?|communications?)\b.{{0,60}}\b(between|with)\b.{{0,60}}{_OWNED}",
+        0.5,
+    ),
+    _r("c6_consultation", r"\binvolved in the consultation process\b", 0.55),
     _r("c6_consultation", r"\bconsult\w*\b.{0,60}\breporting entities\b", -0.5),
     _r("c6_consultation", r"\b(this section|mandatory criteri(on|a)|section 16\(1\))", -0.4),
     _r(
@@ -677,10 +688,47 @@ def signature_blocks(sentences: Sequence[str]) -> np.ndarray:
     return out
 
 
+REPEATED_LINE = 3  # a line whose opening recurs this often in one statement is a page header or footer
+_LIST_INTRO = re.compile(r"(entities|companies|subsidiaries|following|include|includes)\W*$", _I)
+_LIST_ITEM = re.compile(r"^\W*[A-Z0-9][^.;!?]{1,90}$")
+ENTITY_LIST = 0.5  # rule score of a short item in a list of entities introduced by a C1 line
+_LIST_MAX = 30
+
+
+def repeated_lines(sentences: Sequence[str]) -> np.ndarray:
+    """Rows whose first 50 characters recur at least ``REPEATED_LINE`` times in the statement.
+
+    Why: extracted PDFs repeat the letterhead (name, ABN, address) on every page, often merged
+    with the page's first sentence; the experts never read those repeats as identifying the
+    reporting entity (the page's own sentence keeps its other scores).
+    """
+    keys = [" ".join(s.lower().split())[:50] for s in sentences]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    return np.array([len(k) >= 30 and counts[k] >= REPEATED_LINE for k in keys], dtype=bool)
+
+
+def entity_list_items(sentences: Sequence[str], c1: np.ndarray) -> np.ndarray:
+    """Rows that are short items of a list introduced by a C1 line ("... applies to the following
+    entities"): the experts label each listed name as identifying a reporting entity.
+    """
+    out = np.zeros(len(sentences), dtype=bool)
+    for i, s in enumerate(sentences):
+        if c1[i] < 0.45 or not _LIST_INTRO.search(s):
+            continue
+        for k in range(i + 1, min(len(sentences), i + 1 + _LIST_MAX)):
+            if not _LIST_ITEM.match(sentences[k]) or len(sentences[k].split()) > 10:
+                break
+            out[k] = True
+    return out
+
+
 def rule_matrix(sentences: Sequence[str]) -> np.ndarray:
     """Rule scores for one statement's sentences in order: an (n, 11) float32 array.
 
-    Like ``rule_scores`` per sentence, plus the one rule that reads a neighbour (signature blocks).
+    Like ``rule_scores`` per sentence, plus the rules that read neighbours: signature blocks,
+    entity lists under a C1 line, and repeated page headers (no C1, approval or signature score).
     """
     if not sentences:
         return np.zeros((0, len(CRITERIA)), dtype=np.float32)
@@ -688,4 +736,10 @@ def rule_matrix(sentences: Sequence[str]) -> np.ndarray:
     j = _INDEX["signature"]
     block = signature_blocks(sentences)
     scores[block, j] = 1.0 - (1.0 - scores[block, j]) * (1.0 - SIGNATURE_BLOCK)
+    c1 = _INDEX["c1_reporting_entity"]
+    items = entity_list_items(sentences, scores[:, c1])
+    scores[items, c1] = np.maximum(scores[items, c1], ENTITY_LIST)
+    repeated = repeated_lines(sentences)
+    for name in ("approval", "signature", "c1_reporting_entity"):
+        scores[repeated, _INDEX[name]] = _BASE
     return scores

@@ -221,16 +221,24 @@ def test_c1_and_c6_rules_find_the_labelled_sentences_of_real_au_statements() -> 
     not (SHARED / STATEMENT_DOCS).exists(), reason="../shared/research/statement_docs is absent"
 )
 def test_the_classifier_finds_approval_and_signature_in_real_au_statements() -> None:
-    """Approval and signature come from the trained blend; pin it on the developers' AU labels."""
+    """Approval and signature come from the trained blend; pin it on the developers' AU labels.
+
+    The approval threshold is chosen on the AIMS.au experts' statements, whose reading is broader
+    than the developers' (a line naming the board as the principal governing body, or a signer who
+    is a board member, is approval to them), so on the developers' labels approval is pinned by
+    recall, with a floor on precision; signature by F1.
+    """
     from classify.criteria import CriteriaClassifier
 
     docs = load_documents()
     clf = CriteriaClassifier.load()
     predicted = {d.name: clf.predict(d.sentences) for d in docs}
-    for key in ("approval", "signature"):
-        j = CRITERIA.index(QUESTIONS[key])
-        found = au_score(docs, {d.name: predicted[d.name][:, j] for d in docs}, key)
-        assert found["f1"] >= 0.8, (key, found)
+    found = {
+        key: au_score(docs, {d.name: predicted[d.name][:, CRITERIA.index(QUESTIONS[key])] for d in docs}, key)
+        for key in ("approval", "signature")
+    }
+    assert found["approval"]["recall"] >= 0.9 and found["approval"]["precision"] >= 0.4, found
+    assert found["signature"]["f1"] >= 0.8, found
 
 
 @pytest.mark.skipif(
@@ -252,3 +260,43 @@ def test_evaluation_check_is_empty_without_the_statements(tmp_path: Path) -> Non
     from classify.training.criteria_eval import au_check_text
 
     assert au_check_text(tmp_path) == ""
+
+
+def c1_column(sentences: list[str]) -> np.ndarray:
+    return rule_matrix(sentences)[:, CRITERIA.index("c1_reporting_entity")]
+
+
+def test_letterhead_with_abn_and_phone_is_not_c1() -> None:
+    line = "Numbat Paper Pty Ltd 9 Banksia Road, Geelong VIC 3220 Phone: 03 5555 0101 ABN 11 222 333 444"
+    assert score(line, "c1_reporting_entity") < HIGH
+    assert (
+        score("Numbat Paper Pty Ltd (ABN 11 222 333 444) is the reporting entity.", "c1_reporting_entity")
+        >= HIGH
+    )
+
+
+def test_a_repeated_page_header_loses_its_c1_score() -> None:
+    header = "Numbat Paper Pty Ltd ABN 11 222 333 444 Modern Slavery Statement 2024"
+    statement = [
+        header,
+        "We make paper.",
+        f"{header} Our suppliers are in Chile.",
+        f"{header} We train staff.",
+    ]
+    c1 = c1_column(statement)
+    assert c1[0] < HIGH and c1[2] < HIGH
+    assert c1_column([header, "We make paper."])[0] >= HIGH  # once, it is the statement's own heading
+
+
+def test_an_entity_list_under_a_c1_line_carries_c1() -> None:
+    statement = [
+        "This statement applies to the following entities",
+        "Numbat Paper Holdings Pty Ltd",
+        "Numbat Paper Mills Pty Ltd",
+        "Numbat Recycling",
+        "Our business makes recycled paper for packaging and office use across Victoria.",
+    ]
+    c1 = c1_column(statement)
+    assert (c1[:4] >= HIGH).all() and c1[4] < HIGH
+    # The same names without the introducing line are not a list of reporting entities.
+    assert c1_column(statement[2:4])[1] < HIGH

@@ -10,18 +10,25 @@ import numpy as np
 
 
 def grouped_folds(
-    groups: np.ndarray, n_folds: int = 5, seed: int = 13
+    groups: np.ndarray, n_folds: int = 5, seed: int = 13, strata: np.ndarray | None = None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train_rows, test_rows) pairs; statements are shuffled with ``seed`` and dealt into folds.
 
+    With ``strata`` (per row, e.g. the source), each stratum's groups are dealt into the folds on
+    their own, so that a small source (15 expert AU statements) has its share in every test fold.
     Rows keep their original order inside each side, so statements stay contiguous.
     """
     groups = np.asarray(groups)
-    unique = np.unique(groups)
+    strata = np.zeros(len(groups), dtype=np.int8) if strata is None else np.asarray(strata)
     rng = np.random.default_rng(seed)
-    rng.shuffle(unique)
+    fold_groups: list[list] = [[] for _ in range(n_folds)]
+    for stratum in np.unique(strata):
+        unique = np.unique(groups[strata == stratum])
+        rng.shuffle(unique)
+        for k, part in enumerate(np.array_split(unique, n_folds)):
+            fold_groups[k].extend(part.tolist())
     folds = []
-    for test_groups in np.array_split(unique, n_folds):
+    for test_groups in fold_groups:
         test = np.isin(groups, test_groups)
         folds.append((np.flatnonzero(~test), np.flatnonzero(test)))
     return folds

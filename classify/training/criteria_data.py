@@ -24,7 +24,8 @@ UK_FILE = "aims_uk_UK_context0_llama.csv"
 CA_FILE = "aims_ca_ca_future.csv"
 UNLABELLED_FILE = Path("research/corpus/hackathon_uk_training/df_with_segments.parquet")
 
-# Slots the shared sets never label positive: UK s.54 and the Canadian Act have no such criteria.
+# Slots the UK/CA expert sets and the two-pass sets never label: UK s.54 and the Canadian Act have no
+# such criteria. Only the expert AU set ("aue", classify.training.criteria_au_expert) labels them.
 UNLABELLED_SLOTS: tuple[str, ...] = ("c1_reporting_entity", "c6_consultation")
 
 
@@ -32,7 +33,9 @@ UNLABELLED_SLOTS: tuple[str, ...] = ("c1_reporting_entity", "c6_consultation")
 class LabelledSet:
     """Sentences of many statements, in order, with 0/1 targets and a mask of the slots that were labelled."""
 
-    frame: pd.DataFrame  # statement_id, sentence_idx, sentence, source ("uk" | "ca" | "au" | "ukh"), group
+    frame: (
+        pd.DataFrame
+    )  # statement_id, sentence_idx, sentence, source ("uk" | "ca" | "au" | "ukh" | "aue"), group
     targets: np.ndarray  # (n, 11) int8
     mask: np.ndarray  # (n, 11) bool: True where the slot was annotated
 
@@ -80,11 +83,12 @@ def _load_ca(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
 def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = ("uk", "ca")) -> LabelledSet:
     """The labelled sentences of ``sources``, grouped by statement in document order.
 
-    "uk" and "ca" are the expert AIMS sets; "au" and "ukh" msa's two-pass C2-C5 labels of real
-    Australian statements and of UK hackathon statements (classify.training.criteria_two_pass),
+    "uk" and "ca" are the expert AIMS sets; "aue" the AIMS.au experts' 15 Australian statements (all
+    11 questions; classify.training.criteria_au_expert); "au" and "ukh" msa's two-pass C2-C5 labels of
+    real Australian statements and of UK hackathon statements (classify.training.criteria_two_pass),
     skipped when their texts are absent. The frame's ``group`` column is what cross-validation keeps
     together: the statement, or for "au" the company (its statements of several years share most of
-    their text).
+    their text). C1 and C6 are masked out for every source but "aue", which alone labels them.
     """
     folder = shared_dir(shared) / EVIDENCE_DIR
     loaders = {"uk": _load_uk, "ca": _load_ca}
@@ -98,10 +102,20 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
             if rows is None:
                 continue
             f, t, m = rows
+        elif name == "aue":
+            from classify.training.criteria_au_expert import load_au_expert
+
+            rows = load_au_expert(shared)
+            if rows is None:
+                continue
+            f, t, m = rows
         else:
             f, t = loaders[name](folder)
             f["group"] = f["statement_id"]
             m = np.ones_like(t, dtype=bool)
+        if name != "aue":
+            for slot in UNLABELLED_SLOTS:
+                m[:, CRITERIA.index(slot)] = False
         frames.append(f)
         targets.append(t)
         masks.append(m)
@@ -110,8 +124,6 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
     frame = frame[["statement_id", "sentence_idx", "sentence", "source", "group"]]
     y = np.concatenate(targets)
     mask = np.concatenate(masks)
-    for name in UNLABELLED_SLOTS:
-        mask[:, CRITERIA.index(name)] = False
     return LabelledSet(frame=frame, targets=y, mask=mask)
 
 

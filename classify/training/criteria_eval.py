@@ -66,6 +66,68 @@ def score_table(
     return {"rows": rows, "macro": macro, "text": format_table(rows, macro)}
 
 
+def statement_agreement(
+    targets: np.ndarray, predicted: np.ndarray, mask: np.ndarray, statement_ids: np.ndarray
+) -> dict:
+    """Statement-level agreement: per statement and criterion, does the statement address it at all
+    (any sentence positive), model vs labels; only (statement, criterion) pairs whose every sentence
+    was annotated count. Returns {"per_criterion": {name: share or None}, "agree": k, "n": n, "share"}.
+
+    Why: the compliance summary reads a statement's criteria this way, so a missed or spurious
+    single sentence matters more there than in sentence F1.
+    """
+    from classify.context import group_slices
+
+    agree = np.zeros(len(CRITERIA))
+    count = np.zeros(len(CRITERIA))
+    for s in group_slices(np.asarray(statement_ids)):
+        full = mask[s].all(0)
+        hit = (np.asarray(predicted[s]) > 0).any(0) == (targets[s] > 0).any(0)
+        agree += full & hit
+        count += full
+    per = {c: (float(agree[j] / count[j]) if count[j] else None) for j, c in enumerate(CRITERIA)}
+    n = int(count.sum())
+    return {
+        "per_criterion": per,
+        "agree": int(agree.sum()),
+        "n": n,
+        "share": float(agree.sum() / n) if n else None,
+    }
+
+
+def source_report(
+    targets: np.ndarray,
+    scores: np.ndarray,
+    thresholds: Sequence[float],
+    mask: np.ndarray,
+    statement_ids: np.ndarray,
+    rows: np.ndarray,
+) -> dict:
+    """One labelled set on its own: per-criterion P/R/F1, macro-F1 and statement-level agreement.
+
+    Returns {"rows", "macro", "statements": statement_agreement(...), "n_statements", "text"}.
+    """
+    y, m, ids = targets[rows], mask[rows], np.asarray(statement_ids)[rows]
+    table = score_table(y, scores[rows], thresholds, m)
+    agreement = statement_agreement(y, scores[rows] >= np.asarray(thresholds), m, ids)
+    for r in table["rows"]:
+        r["statement_agreement"] = agreement["per_criterion"][r["criterion"]]
+    text = format_table(table["rows"], table["macro"])
+    if agreement["n"]:
+        text += (
+            f"\nstatement-level agreement (does the statement address the criterion at all): "
+            f"{agreement['agree']}/{agreement['n']} = {agreement['share']:.3f}; per criterion: "
+            + ", ".join(f"{c} {v:.2f}" for c, v in agreement["per_criterion"].items() if v is not None)
+        )
+    return {
+        "rows": table["rows"],
+        "macro": table["macro"],
+        "statements": agreement,
+        "n_statements": int(len(np.unique(ids))),
+        "text": text,
+    }
+
+
 def format_table(rows: list[dict], macro: dict) -> str:
     """A fixed-width text table of the score rows."""
     extra = sorted({k for r in rows for k in r if k.startswith("f1_")})
@@ -132,7 +194,20 @@ def saved_report_text(path: str | Path | None = None) -> str:
         for key, title in titles.items()
         if key in report
     ]
+    for src, rep in report.get("by_source", {}).items():
+        parts.append(f"{src} on its own, grouped CV, out of fold:\n{source_text(rep)}")
+    if "without_tune_source" in report:
+        parts.append(f"aue, trained without it:\n{source_text(report['without_tune_source'])}")
     return "\n\n".join(parts)
+
+
+def source_text(rep: dict) -> str:
+    """A stored ``source_report`` (its JSON form) as text: the table, then the statement-level line."""
+    text = format_table(rep["rows"], rep["macro"])
+    st = rep.get("statements") or {}
+    if st.get("n"):
+        text += f"\nstatement-level agreement: {st['agree']}/{st['n']} = {st['share']:.3f}"
+    return text
 
 
 def evaluate_criteria(shared: str | Path | None = None, cross: bool = True) -> str:
