@@ -243,13 +243,20 @@ class CriteriaClassifier:
             return embed(sentences)
         return self._encoder.embed(sentences)
 
-    def predict_proba(self, sentences: Sequence[str], embeddings: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba(
+        self,
+        sentences: Sequence[str],
+        embeddings: np.ndarray | None = None,
+        repeated: np.ndarray | None = None,
+    ) -> np.ndarray:
         """(n, 11) float32 scores for one statement's sentences in order.
 
-        Pass ``embeddings`` (from ``embed``) when they were already computed for this statement.
+        Pass ``embeddings`` (from ``embed``) when they were already computed for this statement, and
+        ``repeated`` (criteria_rules.repeated_lines over the whole statement) when ``sentences`` are
+        only part of it.
         """
         sentences = list(sentences)
-        rules = rule_matrix(sentences)
+        rules = rule_matrix(sentences, repeated)
         if self.head is None or not sentences:
             return rules
         if embeddings is None:

@@ -695,14 +695,20 @@ ENTITY_LIST = 0.5  # rule score of a short item in a list of entities introduced
 _LIST_MAX = 30
 
 
+def line_key(sentence: str) -> str:
+    """What two repeats of a page header share: the first 50 characters, case and spacing folded."""
+    return " ".join(sentence.lower().split())[:50]
+
+
 def repeated_lines(sentences: Sequence[str]) -> np.ndarray:
     """Rows whose first 50 characters recur at least ``REPEATED_LINE`` times in the statement.
 
     Why: extracted PDFs repeat the letterhead (name, ABN, address) on every page, often merged
     with the page's first sentence; the experts never read those repeats as identifying the
-    reporting entity (the page's own sentence keeps its other scores).
+    reporting entity (the page's own sentence keeps its other scores). A caller that labels a
+    statement in parts passes the mask computed over the whole statement to ``rule_matrix``.
     """
-    keys = [" ".join(s.lower().split())[:50] for s in sentences]
+    keys = [line_key(s) for s in sentences]
     counts: dict[str, int] = {}
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
@@ -724,11 +730,12 @@ def entity_list_items(sentences: Sequence[str], c1: np.ndarray) -> np.ndarray:
     return out
 
 
-def rule_matrix(sentences: Sequence[str]) -> np.ndarray:
+def rule_matrix(sentences: Sequence[str], repeated: np.ndarray | None = None) -> np.ndarray:
     """Rule scores for one statement's sentences in order: an (n, 11) float32 array.
 
     Like ``rule_scores`` per sentence, plus the rules that read neighbours: signature blocks,
-    entity lists under a C1 line, and repeated page headers (no C1, approval or signature score).
+    entity lists under a C1 line, and repeated page headers (no C1, approval or signature score;
+    ``repeated``: that mask over the whole statement when ``sentences`` are only part of it).
     """
     if not sentences:
         return np.zeros((0, len(CRITERIA)), dtype=np.float32)
@@ -739,7 +746,7 @@ def rule_matrix(sentences: Sequence[str]) -> np.ndarray:
     c1 = _INDEX["c1_reporting_entity"]
     items = entity_list_items(sentences, scores[:, c1])
     scores[items, c1] = np.maximum(scores[items, c1], ENTITY_LIST)
-    repeated = repeated_lines(sentences)
+    repeated = repeated_lines(sentences) if repeated is None else np.asarray(repeated, dtype=bool)
     for name in ("approval", "signature", "c1_reporting_entity"):
         scores[repeated, _INDEX[name]] = _BASE
     return scores

@@ -50,20 +50,22 @@ class Labeller:
         sentences: Sequence[str],
         positions: Sequence[float] | None = None,
         context_texts: tuple[Sequence[str], Sequence[str]] | None = None,
+        repeated: np.ndarray | None = None,
     ) -> list[SentenceLabels]:
         """Labels for one document's (or one statement's) sentences, given in reading order.
 
         ``positions`` (sentence_idx) say which rows are true neighbours: a CSV may hold sampled
         sentences of a statement. ``context_texts`` (the text before and after each row, as a CSV's
         context columns give it) stand in for a neighbour that is not among the rows; only those
-        are encoded again, so a whole document costs one encoder pass per sentence.
+        are encoded again, so a whole document costs one encoder pass per sentence. ``repeated``
+        marks page headers over the whole statement when the sentences are only part of it.
         """
         texts = [s or "" for s in sentences]
         if not texts:
             return []
         needs_vectors = self.criteria.encoder is not None or self.evidence.uses_embeddings
         vectors = self.criteria.embed(texts) if needs_vectors else None
-        crit_p = self.criteria.predict_proba(texts, vectors)
+        crit_p = self.criteria.predict_proba(texts, vectors, repeated)
         crit = (crit_p >= self.criteria.thresholds).astype(np.int8)
         context = None
         if vectors is not None and self.evidence.uses_embeddings:

@@ -26,7 +26,10 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
+
 from classify import Labeller
+from classify.criteria_rules import REPEATED_LINE, line_key
 from db.schema import CRITERIA
 from msa.csv_input import CsvInputError, detect_encoding, iter_records, read_header
 from msa.progress import progress
@@ -88,7 +91,7 @@ def _spill(input_path: Path, encoding: str, conn: sqlite3.Connection) -> tuple[l
     conn.executescript(
         """CREATE TABLE statements (statement_id TEXT PRIMARY KEY, rank INTEGER);
            CREATE TABLE rows (n INTEGER PRIMARY KEY, rank INTEGER, position REAL, sentence TEXT,
-                              before TEXT, after TEXT, fields TEXT);
+                              before TEXT, after TEXT, line_key TEXT, fields TEXT);
            CREATE TABLE labels (n INTEGER PRIMARY KEY, fields TEXT);"""
     )
     ranks: dict[str, int] = {}
@@ -99,24 +102,27 @@ def _spill(input_path: Path, encoding: str, conn: sqlite3.Connection) -> tuple[l
         for _line, fields in batch:
             rank = ranks.setdefault(fields[sid], len(ranks))
             before, after = ((fields[c] or "").strip() if c is not None else "" for c in context)
-            rows.append(
-                (count, rank, _position(fields[idx]), fields[text].strip(), before, after, json.dumps(fields))
-            )
+            sentence = fields[text].strip()
+            row = (count, rank, _position(fields[idx]), sentence, before, after, line_key(sentence))
+            rows.append((*row, json.dumps(fields)))
             count += 1
-        conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
     conn.executemany("INSERT INTO statements VALUES (?, ?)", ranks.items())
     conn.execute("CREATE INDEX rows_order ON rows (rank, position, n)")
     conn.commit()
     return header, count
 
 
-Row = tuple[int, float, str, str, str]  # n, position, sentence, context before, context after
+Row = tuple[int, float, str, str, str, int]  # n, position, sentence, before, after, repeated header
 
 
 def _runs(conn: sqlite3.Connection, batch_size: int) -> Iterator[tuple[list[Row], slice]]:
     """Every statement's runs of rows in sentence order (stable: file order breaks ties)."""
     for (rank,) in conn.execute("SELECT rank FROM statements ORDER BY rank").fetchall():
-        query = "SELECT n, position, sentence, before, after FROM rows WHERE rank = ? ORDER BY position, n"
+        # a page header repeated across the statement is one whatever run a copy falls in
+        query = f"""SELECT n, position, sentence, before, after,
+                          length(line_key) >= 30 AND count(*) OVER (PARTITION BY line_key) >= {REPEATED_LINE}
+                   FROM rows WHERE rank = ? ORDER BY position, n"""
         rows = conn.execute(query, [rank])
         yield from context_runs(rows, batch_size, CONTEXT_MARGIN)
 
@@ -176,8 +182,10 @@ def label_csv(
                 enabled=show_progress,
             )
             for chunk, keep in runs:
-                _, positions, texts, before, after = zip(*chunk, strict=True)
-                labels = labeller.label_document(list(texts), list(positions), (before, after))
+                _, positions, texts, before, after, repeated = zip(*chunk, strict=True)
+                labels = labeller.label_document(
+                    list(texts), list(positions), (before, after), np.array(repeated, dtype=bool)
+                )
                 conn.executemany(
                     "INSERT INTO labels VALUES (?, ?)",
                     [
