@@ -42,3 +42,18 @@ def demo_ds(demo_db: Path):
     from msa.serve import datasette_app
 
     return datasette_app(demo_db)
+
+
+SLOW_TESTS = Path(__file__).with_name("slow_tests.txt")
+# Session fixtures that build a whole demo or corpus: a test that asks for one is slow whatever it does.
+SLOW_FIXTURES = {"demo_db", "demo_ds"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark as slow the tests measured slow (tests/slow_tests.txt) and those that build the demo, so
+    that `pytest -m "not slow"` is a quick loop."""
+    lines = (line.strip() for line in SLOW_TESTS.read_text().splitlines())
+    listed = {line for line in lines if line and not line.startswith("#")}
+    for item in items:
+        if item.nodeid.split("[")[0] in listed or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
