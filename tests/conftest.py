@@ -37,6 +37,17 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def demo_server(demo_db: Path):
+    """`msa serve` on the demo database, on a free port: its base URL (the browser journeys)."""
+    from tests.publish_fixture import start_msa_serve
+
+    proc, base = start_msa_serve(demo_db)
+    yield base
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
 def demo_ds(demo_db: Path):
     """Datasette configured as `msa serve` serves the demo database."""
     from msa.serve import datasette_app
@@ -46,7 +57,7 @@ def demo_ds(demo_db: Path):
 
 SLOW_TESTS = Path(__file__).with_name("slow_tests.txt")
 # Session fixtures that build a whole demo or corpus: a test that asks for one is slow whatever it does.
-SLOW_FIXTURES = {"demo_db", "demo_ds"}
+SLOW_FIXTURES = {"demo_db", "demo_ds", "demo_server"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -16,17 +16,8 @@ import pytest
 
 from tests.browser_fixture import chromium_page
 from tests.demo_fixture import BRIGHTWATER, BRIGHTWATER_2023
-from tests.publish_fixture import start_msa_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(demo_db):
-    proc, base = start_msa_serve(demo_db)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -42,8 +33,8 @@ def _column(page, name: str) -> list[str]:
     return [t.strip() for t in page.locator(f"table.rows-and-columns tbody td.col-{name}").all_inner_texts()]
 
 
-def test_researcher_searches_filters_opens_a_statement_and_its_source(page, server, tmp_path):
-    page.goto(server + "/")
+def test_researcher_searches_filters_opens_a_statement_and_its_source(page, demo_server, tmp_path):
+    page.goto(demo_server + "/")
     page.fill("#msa-q", "recruitment fees")
     page.get_by_role("button", name="Search").click()
     page.wait_for_url("**/msa/search_sentences?*")
@@ -67,7 +58,7 @@ def test_researcher_searches_filters_opens_a_statement_and_its_source(page, serv
     assert page.locator("#msa-search-evidence").input_value() == "impact"
 
     # A value typed by hand that matches nothing says so, and what was meant.
-    page.goto(server + "/msa/search_sentences?q=recruitment+fees&year=FY2023")
+    page.goto(demo_server + "/msa/search_sentences?q=recruitment+fees&year=FY2023")
     warning = page.locator(".msa-filter-warning")
     assert (
         "year “FY2023” matches nothing" in warning.inner_text()
@@ -75,7 +66,7 @@ def test_researcher_searches_filters_opens_a_statement_and_its_source(page, serv
     )
 
     # The statement: one original document, each sentence once.
-    page.goto(server + "/msa/search_sentences?q=recruitment+fees&jurisdiction=uk&year=2023")
+    page.goto(demo_server + "/msa/search_sentences?q=recruitment+fees&jurisdiction=uk&year=2023")
     page.locator(f'td.col-statement_id a:text-is("{BRIGHTWATER_2023}")').first.click()
     page.wait_for_url(f"**/msa/statements/{BRIGHTWATER_2023}")
     assert page.locator("a.msa-document").all_inner_texts() == ["Original document (PDF, 4 pages)"]
@@ -88,7 +79,7 @@ def test_researcher_searches_filters_opens_a_statement_and_its_source(page, serv
     assert len(ids) == len(set(ids)) == shown > 10
 
     # The source document, from this server's content store, opened at the sentence's page.
-    page.goto(server + "/msa/search_sentences?q=recruitment+fees&jurisdiction=uk&year=2023")
+    page.goto(demo_server + "/msa/search_sentences?q=recruitment+fees&jurisdiction=uk&year=2023")
     row = page.locator("table.rows-and-columns tbody tr").first
     page_no = row.locator("td.col-page_no").inner_text().strip()
     stored = row.locator("a.msa-stored-copy")
@@ -97,11 +88,11 @@ def test_researcher_searches_filters_opens_a_statement_and_its_source(page, serv
         stored.click()
     assert navigation.value.status == 200
     assert navigation.value.headers["content-type"] == "application/pdf"
-    assert page.url.startswith(server + "/-/documents/") and page.url.endswith(f"#page={page_no}")
+    assert page.url.startswith(demo_server + "/-/documents/") and page.url.endswith(f"#page={page_no}")
 
 
-def test_journalist_follows_a_company_over_the_years_to_a_csv(page, server):
-    page.goto(server + "/")
+def test_journalist_follows_a_company_over_the_years_to_a_csv(page, demo_server):
+    page.goto(demo_server + "/")
     page.get_by_role("link", name="a company's statements over the years").click()
     page.wait_for_url("**/msa/company_statements")
     assert page.title() == "A company's statements over the years, with their scores · msa"

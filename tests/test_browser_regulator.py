@@ -14,17 +14,8 @@ import io
 import pytest
 
 from tests.browser_fixture import chromium_page
-from tests.publish_fixture import start_msa_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(demo_db):
-    proc, base = start_msa_serve(demo_db)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -43,12 +34,12 @@ def export(page, link_text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.text())))
 
 
-def test_regulator_exports_compliance_and_follows_verdicts_to_sentences(page, server, tmp_path):
+def test_regulator_exports_compliance_and_follows_verdicts_to_sentences(page, demo_server, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
     # The compliance summary, from the home page: one row per jurisdiction and year, then a total.
-    page.goto(server + "/")
+    page.goto(demo_server + "/")
     page.get_by_role("link", name="compliance summary").click()
     page.wait_for_url("**/msa/compliance_summary*")
     table = page.locator("table.rows-and-columns tbody tr")
@@ -75,7 +66,7 @@ def test_regulator_exports_compliance_and_follows_verdicts_to_sentences(page, se
     )
 
     # Statements missing mandatory content: the email-only statement cannot be checked.
-    page.goto(server + "/")
+    page.goto(demo_server + "/")
     page.get_by_role("link", name="statements missing mandatory content").click()
     page.wait_for_url("**/msa/missing_content*")
     missing = page.locator("table.rows-and-columns tbody tr")
@@ -87,7 +78,7 @@ def test_regulator_exports_compliance_and_follows_verdicts_to_sentences(page, se
     assert page.get_by_text("The registry lists no website for this statement").is_visible()
 
     # Registry mismatches, and the sentences of a statement they are about.
-    page.goto(server + "/")
+    page.goto(demo_server + "/")
     page.get_by_role("link", name="registry vs text mismatches").click()
     page.wait_for_url("**/msa/registry_mismatches*")
     mismatches = page.locator("table.rows-and-columns tbody tr")
