@@ -142,7 +142,9 @@ def server_flood(data_dir: Path, args: argparse.Namespace) -> dict[str, object]:
     from bench.fault_flood import run_flood_scenario
     from tests.publish_fixture import build_fixture_db
 
-    result = run_flood_scenario(build_fixture_db(data_dir / "flood.db"), seconds=args.flood_seconds)
+    db = data_dir / "flood" / "msa.db"  # msa serve reads <data dir>/msa.db
+    db.parent.mkdir(parents=True, exist_ok=True)
+    result = run_flood_scenario(build_fixture_db(db), seconds=args.flood_seconds)
     loaded = [result["phases"][name] for name in ("flood", "cross_join")]
     worst = max(max(p["home_p95_ms"], p["canned_p95_ms"]) for p in loaded)
     return {
