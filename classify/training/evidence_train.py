@@ -229,15 +229,9 @@ def train(
     shared: str | Path | None = None,
     out_dir: str | Path = MODEL_DIR,
     encoder_dir: str | Path | None = None,
-    extra: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """Train on every labelled source and write the model; returns the files written.
-
-    ``extra`` holds more labelled rows in load_training's columns (e.g. readers' corrections).
-    """
+    """Train on every labelled source and write the model; returns the files written."""
     frame = load_training(shared)
-    if extra is not None and len(extra):
-        frame = pd.concat([frame, extra[frame.columns]], ignore_index=True)
     steps = tqdm(total=FOLDS + 3, desc="evidence model", unit="step")
     steps.set_postfix_str("embedding sentences and neighbours")
     vectors = training_vectors(frame, encoder_dir)
