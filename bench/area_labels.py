@@ -5,7 +5,7 @@ position, with the first 12 hex digits of the sentence's SHA-1, never its text) 
 statement addresses the area; an area with no position is not addressed. Statements are the demo
 corpus's (positions are `sentence_idx` of the document `msa demo` summarises) and real UK
 statements of the hackathon corpus in ../shared (positions in
-classify.training.criteria_data.split_sentences of its TEXT).
+training.criteria_data.split_sentences of its TEXT).
 
 `detect_areas` runs classify.summary_areas (or a baseline version of it) on labelled sentence
 rows; `area_scores` and `mismatch_scores` compare what it finds with the adjudicated labels.
@@ -88,7 +88,7 @@ def hackathon_texts(shared: Path, ids: Sequence[str]) -> dict[str, list[str]]:
     part: its 'hidden' part reuses them)."""
     import pandas as pd  # lazy: only the real-statement measurement reads the parquet file
 
-    from classify.training.criteria_data import split_sentences
+    from training.criteria_data import split_sentences
 
     frame = pd.read_parquet(shared / HACKATHON_FILE, columns=["ID", "source", "TEXT"])
     frame = frame[frame["source"] == "labeled"]

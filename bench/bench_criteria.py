@@ -33,7 +33,7 @@ from classify.criteria import (  # noqa: E402
     criteria_inputs,
 )
 from classify.criteria_rules import rule_matrix  # noqa: E402
-from classify.training.criteria_data import available, load_labelled, load_unlabelled  # noqa: E402
+from training.criteria_data import available, load_labelled, load_unlabelled  # noqa: E402
 
 TARGET = 500.0
 BASELINE_REV = "46cd8fc"  # the committed model of 2026-12-03, before the expert AU set

@@ -25,15 +25,15 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classify.criteria import CriteriaClassifier  # noqa: E402
-from classify.training.criteria_au_check import (  # noqa: E402
+from db.schema import CRITERIA  # noqa: E402
+from training.criteria_au_check import (  # noqa: E402
     STATEMENT_DOCS,
     load_documents,
     scores_by_split,
     statement_sentences,
 )
-from classify.training.criteria_data import shared_dir  # noqa: E402
-from classify.training.criteria_eval import au_two_pass_lines  # noqa: E402
-from db.schema import CRITERIA  # noqa: E402
+from training.criteria_data import shared_dir  # noqa: E402
+from training.criteria_eval import au_two_pass_lines  # noqa: E402
 
 BASELINES = {
     "approval": re.compile(r"approv", re.I),

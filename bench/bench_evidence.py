@@ -143,7 +143,7 @@ def _label_seconds(model_dir: Path, csv_path: Path, out_path: Path) -> float:
 def label_command(n: int) -> None:
     """`msa label` on n real sentences (whole statements, in order), with and without context."""
     from classify.evidence import MODEL_DIR
-    from classify.training.criteria_data import load_unlabelled
+    from training.criteria_data import load_unlabelled
 
     frame = load_unlabelled(n_statements=400)
     if frame is None:

@@ -29,8 +29,8 @@ if str(REPO_ROOT) not in sys.path:
 
 from bench.make_bench_db import SYNTHETIC_NOTE, make_bench_db  # noqa: E402
 from msa.paths import METADATA_PATH  # noqa: E402
-from msa.publish.dashboard import dashboard  # noqa: E402
 from msa.serve import DEFAULT_SETTINGS  # noqa: E402
+from publish.dashboard import dashboard  # noqa: E402
 from tests.publish_fixture import http_get, start_msa_serve  # noqa: E402
 
 STOPWORDS = frozenset(

@@ -46,7 +46,7 @@ class ContextHeadArrays:
 
     Each sentence's input (its vector and rule scores) is standardised and projected to a small
     vector h; the output reads [h, h of the previous sentence, h of the next, mean h of the
-    window] (classify.context), as classify.training.criteria_model.ContextHead does in torch.
+    window] (classify.context), as training.criteria_model.ContextHead does in torch.
     Arrays carry a leading K axis; the K heads' probabilities are averaged.
     """
 

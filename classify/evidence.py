@@ -1,7 +1,7 @@
 """Layer 2, evidence status: one of commitment, action, impact, negative, none for every sentence.
 
 `EvidenceClassifier.load()` reads the committed weights in classify/models/evidence/ (made by
-classify/training/evidence_train.py); `predict(sentences)` labels one statement's sentences in
+training/evidence_train.py); `predict(sentences)` labels one statement's sentences in
 order. The model is a multinomial logistic regression over word n-grams, lexical cues (tense,
 modality, negation, hedging, outcomes) and the rules' verdict (classify/evidence_rules.py) and,
 when the caller passes them, the shared encoder's sentence embeddings (classify/encoder.py), so
@@ -94,7 +94,7 @@ class EvidenceClassifier:
             # vectors from another encoder would be read by weights fitted to different axes
             warnings.warn(
                 "evidence model: the encoder is missing or not the one trained on; "
-                "using the text head (retrain: python -m classify.training.evidence_train)",
+                "using the text head (retrain: python -m training.evidence_train)",
                 stacklevel=2,
             )
             del heads["embedding"]

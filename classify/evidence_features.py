@@ -1,6 +1,6 @@
 """Features of the evidence-status model: word n-grams, lexical cues, rule verdicts, sentence embeddings.
 
-Training (classify/training/evidence_train.py) and inference (classify/evidence.py) build the
+Training (training/evidence_train.py) and inference (classify/evidence.py) build the
 matrix with these same functions, so there is no train/serve skew. The vocabulary is plain
 data (a term list and idf weights) stored beside the weights: no pickles.
 """

@@ -12,12 +12,12 @@ import time
 
 import sqlite_utils
 
-from msa.publish.boilerplate import build_boilerplate
-from msa.publish.compliance import build_compliance
-from msa.publish.impact import build_impact_sentences
-from msa.publish.search import build_name_search, build_sentence_search
-from msa.publish.verdicts import build_verdict_sentences
 from msa.stage_report import StageReport
+from publish.boilerplate import build_boilerplate
+from publish.compliance import build_compliance
+from publish.impact import build_impact_sentences
+from publish.search import build_name_search, build_sentence_search
+from publish.verdicts import build_verdict_sentences
 
 BUILD_VERSION = "build-2"
 # Lookups the published queries make that the pipeline's own indexes do not cover.

@@ -327,7 +327,7 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
 def train(model: str, output: Path | None, shared: Path | None) -> None:
     """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
     if model == "criteria":
-        from classify.training.criteria_train import train_criteria
+        from training.criteria_train import train_criteria
 
         report = train_criteria(out_dir=output, shared=shared)
         click.echo(
@@ -336,8 +336,8 @@ def train(model: str, output: Path | None, shared: Path | None) -> None:
             )
         )
     else:
-        from classify.training.evidence_train import MODEL_DIR
-        from classify.training.evidence_train import train as train_evidence
+        from training.evidence_train import MODEL_DIR
+        from training.evidence_train import train as train_evidence
 
         for path in train_evidence(shared, output or MODEL_DIR):
             click.echo(f"{path} {path.stat().st_size / 1e6:.2f} MB")
@@ -350,12 +350,12 @@ def train(model: str, output: Path | None, shared: Path | None) -> None:
 def evaluate(model: str, shared: Path | None, saved: bool) -> None:
     """Cross-validate a classifier, grouped by statement, and print per-label scores."""
     if model == "criteria":
-        from classify.training.criteria_eval import evaluate_criteria, saved_report_text
+        from training.criteria_eval import evaluate_criteria, saved_report_text
 
         click.echo(saved_report_text() if saved else evaluate_criteria(shared))
     else:
-        from classify.training.evidence_eval import evaluate as evaluate_evidence
-        from classify.training.evidence_eval import format_report
+        from training.evidence_eval import evaluate as evaluate_evidence
+        from training.evidence_eval import format_report
 
         click.echo(format_report(evaluate_evidence(shared)))
 

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from classify.training.criteria_au_expert import AU_EXPERT_FILE, COLUMNS, first_index, load_au_expert
-from classify.training.criteria_cv import grouped_folds
-from classify.training.criteria_data import SHARED_DIR, load_labelled
-from classify.training.criteria_eval import source_report, statement_agreement
 from db.schema import CRITERIA
+from training.criteria_au_expert import AU_EXPERT_FILE, COLUMNS, first_index, load_au_expert
+from training.criteria_cv import grouped_folds
+from training.criteria_data import SHARED_DIR, load_labelled
+from training.criteria_eval import source_report, statement_agreement
 
 SHARED = SHARED_DIR.resolve()
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classify.training.criteria_cv import cross_source_folds, grouped_folds
+from training.criteria_cv import cross_source_folds, grouped_folds
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 
@@ -33,7 +33,7 @@ def test_cross_source_folds_split_by_jurisdiction() -> None:
     not (SHARED / "research/corpus/aims_uk_ca_evidence").exists(), reason="shared data absent"
 )
 def test_grouped_folds_on_the_labelled_sets() -> None:
-    from classify.training.criteria_data import load_labelled
+    from training.criteria_data import load_labelled
 
     data = load_labelled(SHARED)
     groups = data.frame["statement_id"].to_numpy()

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from classify.criteria_rules import literal_gate, rule_matrix, rule_scores, signature_blocks
-from classify.training.criteria_au_check import QUESTIONS, STATEMENT_DOCS, load_documents
-from classify.training.criteria_au_check import score as au_score
-from classify.training.criteria_data import SHARED_DIR
 from db.schema import CRITERIA
+from training.criteria_au_check import QUESTIONS, STATEMENT_DOCS, load_documents
+from training.criteria_au_check import score as au_score
+from training.criteria_data import SHARED_DIR
 
 HIGH = 0.45
 SHARED = SHARED_DIR.resolve()
@@ -246,7 +246,7 @@ def test_the_classifier_finds_approval_and_signature_in_real_au_statements() -> 
 )
 def test_evaluation_reports_the_au_labels() -> None:
     """`msa evaluate criteria` cannot score C1/C6 in the CV, so it prints this AU check after the tables."""
-    from classify.training.criteria_eval import au_check_text
+    from training.criteria_eval import au_check_text
 
     text = au_check_text()
     rows = [line.split() for line in text.splitlines() if line.startswith(tuple(QUESTIONS.values()))]
@@ -257,7 +257,7 @@ def test_evaluation_reports_the_au_labels() -> None:
 
 
 def test_evaluation_check_is_empty_without_the_statements(tmp_path: Path) -> None:
-    from classify.training.criteria_eval import au_check_text
+    from training.criteria_eval import au_check_text
 
     assert au_check_text(tmp_path) == ""
 

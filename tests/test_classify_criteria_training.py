@@ -4,7 +4,8 @@ import numpy as np
 import torch
 
 from classify.criteria import NgramHead, blend_scores
-from classify.training.criteria_train import (
+from db.schema import CRITERIA
+from training.criteria_train import (
     Features,
     PartScores,
     TrainConfig,
@@ -19,7 +20,6 @@ from classify.training.criteria_train import (
     rule_only_slots,
     to_arrays,
 )
-from db.schema import CRITERIA
 
 # Fictional sentence pieces: "remediation" sentences are the positives of c4_remediation.
 WORDS = ["supplier audit", "remediation of the case", "annual report", "our offices", "staff training"]
@@ -148,8 +148,8 @@ def test_cv_reports_give_each_expert_set_its_table_and_the_row_without_the_au_se
 
     import pandas as pd
 
-    from classify.training.criteria_data import LabelledSet
-    from classify.training.criteria_eval import saved_report_text
+    from training.criteria_data import LabelledSet
+    from training.criteria_eval import saved_report_text
 
     feats = synthetic_features(n_statements=10, per=9)
     sources = np.repeat(["uk"] * 5 + ["aue"] * 5, 9)

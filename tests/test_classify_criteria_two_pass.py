@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from classify.training.criteria_au_check import STATEMENT_DOCS
-from classify.training.criteria_data import SHARED_DIR, UNLABELLED_FILE
-from classify.training.criteria_two_pass import (
+from db.schema import CRITERIA
+from training.criteria_au_check import STATEMENT_DOCS
+from training.criteria_data import SHARED_DIR, UNLABELLED_FILE
+from training.criteria_two_pass import (
     QUESTIONS,
     TwoPassDocument,
     company,
@@ -14,7 +15,6 @@ from classify.training.criteria_two_pass import (
     two_pass_scores,
     two_pass_text,
 )
-from db.schema import CRITERIA
 
 SHARED = SHARED_DIR.resolve()
 
@@ -67,7 +67,7 @@ def test_two_pass_au_labels_load_and_the_passes_agree() -> None:
     not (SHARED / STATEMENT_DOCS).exists(), reason="../shared/research/statement_docs is absent"
 )
 def test_au_training_rows_keep_companies_together_and_mask_disagreements() -> None:
-    from classify.training.criteria_data import load_labelled
+    from training.criteria_data import load_labelled
 
     data = load_labelled(sources=("au",))
     frame = data.frame
@@ -84,7 +84,7 @@ def test_au_training_rows_keep_companies_together_and_mask_disagreements() -> No
 
 
 def test_au_out_of_sample_lines_read_the_training_report() -> None:
-    from classify.training.criteria_eval import au_out_of_sample_lines
+    from training.criteria_eval import au_out_of_sample_lines
 
     def rows(value: float) -> list[dict]:
         return [{"criterion": c, "f1": 0.5, "f1_au": value} for c in QUESTIONS]
@@ -97,7 +97,7 @@ def test_au_out_of_sample_lines_read_the_training_report() -> None:
 
 @pytest.mark.skipif(not (SHARED / UNLABELLED_FILE).exists(), reason="the hackathon corpus is absent")
 def test_uk_hackathon_labels_load_on_their_split_texts() -> None:
-    from classify.training.criteria_data import load_labelled
+    from training.criteria_data import load_labelled
 
     docs = load_uk_hackathon()
     assert len(docs) == 20 and not [d.moved for d in docs if d.moved]

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from classify.evidence import EvidenceClassifier
-from classify.training.evidence_data import load_aims_ca, load_aims_uk, load_dev
-from classify.training.evidence_eval import label_report, score_future
 from db.schema import EVIDENCE_LABELS
+from training.evidence_data import load_aims_ca, load_aims_uk, load_dev
+from training.evidence_eval import label_report, score_future
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 pytestmark = pytest.mark.skipif(not (SHARED / "labels" / "evidence_dev.csv").exists(), reason="no ../shared")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from classify.training.evidence_data import load_training, statement_group
-from classify.training.evidence_two_pass import LABELS_FILE, label_spec, load_two_pass
 from db.schema import EVIDENCE_LABELS
+from training.evidence_data import load_training, statement_group
+from training.evidence_two_pass import LABELS_FILE, label_spec, load_two_pass
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 RESERVED = SHARED / "labels" / "evidence_reserved_statements.txt"

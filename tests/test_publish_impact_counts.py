@@ -8,8 +8,8 @@ import sqlite3
 from html import unescape
 from urllib.parse import urlencode
 
-from msa.publish.dashboard import dashboard
-from msa.publish.queries import IMPACT_CONFIDENCE
+from publish.dashboard import dashboard
+from publish.queries import IMPACT_CONFIDENCE
 from tests.publish_fixture import fetch, rows
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import pytest
 
 from msa.paths import METADATA_PATH
-from msa.publish.metadata import render
 from msa.serve import datasette_app
+from publish.metadata import render
 from tests.publish_fixture import build_fixture_db, fetch, rows
 
 
@@ -19,7 +19,7 @@ def ds(tmp_path_factory):
 
 
 def test_metadata_file_is_regenerated_from_its_source():
-    assert METADATA_PATH.read_text(encoding="utf-8") == render(), "run: python -m msa.publish.metadata"
+    assert METADATA_PATH.read_text(encoding="utf-8") == render(), "run: python -m publish.metadata"
 
 
 def test_sources_and_licences_are_stated():

@@ -55,7 +55,7 @@ def test_search_sentences_ranks_by_relevance(ds):
 def test_search_sentences_ranks_only_the_latest_matches_of_a_very_common_word(ds):
     from urllib.parse import urlencode
 
-    from msa.publish.queries import search_sentences_sql
+    from publish.queries import search_sentences_sql
 
     everything = rows(ds, "/msa/search_sentences.json?q=recruitment+fees")
     sql = search_sentences_sql(rank_window=2)

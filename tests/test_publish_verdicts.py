@@ -9,7 +9,7 @@ import sqlite3
 from html import unescape
 
 from db.schema import UK_AREAS
-from msa.publish.compliance import AU_COLUMNS
+from publish.compliance import AU_COLUMNS
 from tests.publish_fixture import fetch, rows
 
 AU_VERDICTS = ["au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6"]

@@ -32,7 +32,7 @@ _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 DICTIONARY = "dictionary"
 # Tables of millions of rows on a full corpus.
 LARGE_TABLES = frozenset({"sentences", "labels", "pages", "statement_sentences", "boilerplate_sentences"})
-# Where msa/publish/metadata.py puts the canned queries' column descriptions.
+# Where publish/metadata.py puts the canned queries' column descriptions.
 DICTIONARY_CONFIG = "msa-data-dictionary"
 # A valid query that matches nothing: what an empty search box runs.
 NO_MATCH = '"msa_no_search_terms"'
@@ -92,7 +92,7 @@ def fts_or_nothing(q: str | None) -> str:
 
 
 def _config(datasette) -> dict:
-    """This plugin's settings from the metadata (generated from db/schema.py by msa/publish/metadata.py)."""
+    """This plugin's settings from the metadata (generated from db/schema.py by publish/metadata.py)."""
     return datasette.plugin_config(PLUGIN) or {}
 
 

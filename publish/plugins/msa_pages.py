@@ -3,7 +3,7 @@ the company picker.
 
 Datasette renders every canned-query parameter as a free-text box, so a reader who types
 `remediation`, `United Kingdom` or `FY2022` gets 0 rows and no reason. Here the search page gets
-its choices (criteria and evidence labels from the metadata, which msa/publish/metadata.py
+its choices (criteria and evidence labels from the metadata, which publish/metadata.py
 writes from db/schema.py; jurisdictions and years from the corpus), a line saying which typed
 value matches nothing, and facets with counts over the results. The company page, opened with
 no company, lists the organisations with the most statements. Self-contained (Datasette and
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from datasette import hookimpl
 
-PLUGIN = "msa_datasette"  # the settings block msa/publish/metadata.py writes
+PLUGIN = "msa_datasette"  # the settings block publish/metadata.py writes
 SEARCH_QUERY = "search_sentences"
 COMPANY_QUERY = "company_statements"
 COMPANIES_LISTED = 100

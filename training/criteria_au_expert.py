@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classify.training.criteria_data import shared_dir
 from db.schema import CRITERIA
+from training.criteria_data import shared_dir
 
 AU_EXPERT_FILE = Path("labels/aims_au_expert_dev.csv")
 SOURCE = "aue"

@@ -1,7 +1,7 @@
 """Train the evidence-status model and write classify/models/evidence/ (reproduces the committed weights).
 
 Recipe: the 553 adjudicated sentences of ../shared/labels/evidence_dev.csv and the two-pass labels
-made for msa (bench/labels/evidence_two_pass.json, classify.training.evidence_two_pass), each with
+made for msa (bench/labels/evidence_two_pass.json, training.evidence_two_pass), each with
 its neighbours; features from classify/evidence_features.py (word 1-2 grams with sublinear tf-idf,
 min_df 2; 27 lexical cues; the rules' label one-hot; the shared encoder's 384-d vector of the
 sentence and, at CONTEXT_WEIGHT, of the sentence before and after); multinomial logistic
@@ -9,7 +9,7 @@ regression, C=10, balanced class weights. Two heads: `embedding` and `text` (the
 without vectors, for callers that have no encoder). The statement-level impact threshold
 (`impact_confidence`) is chosen on grouped-CV out-of-fold scores of the statements labelled whole.
 
-    python -m classify.training.evidence_train [--shared ../shared] [--out classify/models/evidence]
+    python -m training.evidence_train [--shared ../shared] [--out classify/models/evidence]
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from tqdm import tqdm
 
 from classify.evidence import MODEL_DIR, MODEL_NAME
 from classify.evidence_features import DENSE_NAMES, NgramVocabulary, feature_matrix
-from classify.training.evidence_data import load_training
 from db.schema import EVIDENCE_LABELS
+from training.evidence_data import load_training
 
 C = 10.0
 MIN_DF = 2

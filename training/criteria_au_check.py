@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from classify.training.criteria_data import shared_dir
 from db.schema import CRITERIA
+from training.criteria_data import shared_dir
 
-LABELS_FILE = Path(__file__).resolve().parents[2] / "bench" / "labels" / "au_sentence_labels.json"
+LABELS_FILE = Path(__file__).resolve().parents[1] / "bench" / "labels" / "au_sentence_labels.json"
 STATEMENT_DOCS = Path("research/statement_docs")
 QUESTIONS = {
     "approval": "approval",

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from classify.training.criteria_au_check import STATEMENT_DOCS, statement_sentences
-from classify.training.criteria_data import UNLABELLED_FILE, shared_dir, split_sentences
+from training.criteria_au_check import STATEMENT_DOCS, statement_sentences
+from training.criteria_data import UNLABELLED_FILE, shared_dir, split_sentences
 
 RESERVED_FILE = Path("labels/evidence_reserved_statements.txt")
 

@@ -7,7 +7,7 @@ joint PDFs in research/statement_docs, each labelled under labels/EVIDENCE_GUIDE
 annotators blind to each other (A and B) and, where they differ, by a third reading that saw both.
 Some statements were labelled whole, in order (``whole``), for statement-level figures; the rest
 were drawn with enrichment for outcome language. No text is stored: a statement key
-(classify.training.evidence_corpus), the sentence's position and the first 12 hex digits of its
+(training.evidence_corpus), the sentence's position and the first 12 hex digits of its
 SHA-1, so a change in how a source is split shows as a moved sentence and is left out.
 """
 
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from classify.training.criteria_au_check import text_hash
-from classify.training.evidence_corpus import statement_texts
+from training.criteria_au_check import text_hash
+from training.evidence_corpus import statement_texts
 
-LABELS_FILE = Path(__file__).resolve().parents[2] / "bench" / "labels" / "evidence_two_pass.json"
+LABELS_FILE = Path(__file__).resolve().parents[1] / "bench" / "labels" / "evidence_two_pass.json"
 COLUMNS = [
     "statement_id",
     "sentence_idx",

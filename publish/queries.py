@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from classify.evidence import committed_impact_confidence
 from db.schema import CRITERIA, UK_AREAS
-from msa.publish.compliance import AU_COLUMNS, summary_measures
-from msa.publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
+from publish.compliance import AU_COLUMNS, summary_measures
+from publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 
 SEARCH_LIMIT = 200
 # bm25 over 200,000 matches took 1.1 s on 5M sentences, over 20,000 0.2 s (bench/bench_serve.py).
@@ -161,7 +161,7 @@ ORDER BY ch.registry_year DESC, ch.jurisdiction, ch.n, ch.organisation"""
 def compliance_summary_sql(by_sector: bool = False) -> str:
     """Counts and shares per (jurisdiction, year[, sector list]), then a total row.
 
-    Reads `compliance_groups` (msa/publish/compliance.py), where every statement is in one group,
+    Reads `compliance_groups` (publish/compliance.py), where every statement is in one group,
     so the statements of the group rows add up to the total row's.
     """
     shares = ",\n       ".join(
@@ -195,7 +195,7 @@ SELECT * FROM (
 ORDER BY row_type = 'total', jurisdiction, registry_year DESC, statements DESC{order}"""
 
 
-# The sentences behind verdicts (msa/publish/verdicts.py), as "verdict basis: sentence id p.N; …"
+# The sentences behind verdicts (publish/verdicts.py), as "verdict basis: sentence id p.N; …"
 # so that a CSV export carries them, and a link to them (publish plugin renders it).
 def verdict_sentences_sql(where: str) -> str:
     """Sentence ids with pages behind the verdicts of `c.statement_id` that match `where` (over v)."""

@@ -12,8 +12,8 @@ Recipe (``msa train criteria`` calls ``train_criteria``):
 2. Inputs per sentence: its vector (computed once by the committed ONNX encoder, exactly as
    at run time) and the 11 rule scores (classify.criteria_rules). Labelled sources
    (``TrainConfig.sources``): the expert UK and Canadian AIMS sets, and msa's two-pass C2-C5
-   labels of real AU statements and UK hackathon statements (classify.training.criteria_two_pass).
-3. Head: classify.training.criteria_model.ContextHead, trained on whole statements so each
+   labels of real AU statements and UK hackathon statements (training.criteria_two_pass).
+3. Head: training.criteria_model.ContextHead, trained on whole statements so each
    sentence reads its neighbours; masked BCE over the slots each source annotates (only the
    expert AU set labels C1 and C6), rows weighted by ``source_weights``; positives up-weighted by
    sqrt(neg/pos). An ensemble of ``n_seeds`` heads is averaged, then mixed with the rule
@@ -62,11 +62,11 @@ from classify.criteria import (
 from classify.criteria_rules import rule_matrix
 from classify.encoder import ENCODER_DIR, SentenceEncoder
 from classify.evidence_features import NgramVocabulary
-from classify.training.criteria_cv import cross_source_folds, grouped_folds
-from classify.training.criteria_data import LabelledSet, load_labelled, load_unlabelled
-from classify.training.criteria_model import ContextHead
-from classify.training.encoder_export import base_encoder_dir, export_encoder
 from db.schema import CRITERIA
+from training.criteria_cv import cross_source_folds, grouped_folds
+from training.criteria_data import LabelledSet, load_labelled, load_unlabelled
+from training.criteria_model import ContextHead
+from training.encoder_export import base_encoder_dir, export_encoder
 
 
 @dataclass
@@ -93,7 +93,7 @@ class TrainConfig:
     # Share of the rule score when the head alone is blended (self-training's pseudo-labels).
     rule_weight: float = 0.4
     # "au" / "ukh": msa's two-pass C2-C5 labels of 8 real AU and 20 UK hackathon statements
-    # (classify.training.criteria_two_pass); what each added is in classify/models/criteria/README.md.
+    # (training.criteria_two_pass); what each added is in classify/models/criteria/README.md.
     # "aue": the AIMS.au experts' 15 Australian statements, all 11 questions (the target domain).
     sources: tuple[str, ...] = ("uk", "ca", "au", "ukh", "aue")
     # Loss weight per row of a source (others 1): the expert AU rows count this many times.
@@ -312,7 +312,7 @@ def choose_blend(
 ) -> tuple[float, float]:
     """The grid's (rule_weight, ngram_weight) with the best macro-F1 over ``rows`` (default all),
     thresholds chosen per candidate on the same rows."""
-    from classify.training.criteria_eval import score_table
+    from training.criteria_eval import score_table
 
     sel = np.ones(len(feats.x), dtype=bool) if rows is None else rows
     best, best_f1 = (cfg.rule_weight, 0.0), -1.0
@@ -459,7 +459,7 @@ def choose_thresholds(
 def ensure_encoder(encoder_dir: Path, layers: int, rebuild: bool = False) -> SentenceEncoder:
     """Export the frozen encoder if it is missing (or ``rebuild``), then load it."""
     from classify.encoder import ENCODER_FILE
-    from classify.training.encoder_export import INFO_FILE
+    from training.encoder_export import INFO_FILE
 
     info = encoder_dir / INFO_FILE
     stale = not info.exists() or json.loads(info.read_text()).get("layers") != layers
@@ -497,7 +497,7 @@ def cv_reports(
     of ``cfg.tune_source`` (the blend, thresholds) and of the other sources ("thresholds_other", for
     the model trained without the tuning source). Returns the report (JSON-ready) with "chosen".
     """
-    from classify.training.criteria_eval import score_table, source_report
+    from training.criteria_eval import score_table, source_report
 
     sources = data.frame["source"].to_numpy()
     ids = feats.statement_ids

@@ -2,7 +2,7 @@
 
 The JSON file is what Datasette reads and what is committed; this module is where it is edited,
 so that SQL stays readable and the 11 criteria are described once. Regenerate with
-`python -m msa.publish.metadata` (a test fails when the file is stale).
+`python -m publish.metadata` (a test fails when the file is stale).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 
 from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE, EVIDENCE_LABELS
 from msa.paths import METADATA_PATH
-from msa.publish.dashboard import dashboard
-from msa.publish.descriptions import HIDDEN, QUERY_COLUMNS, TABLES
-from msa.publish.queries import canned_queries
+from publish.dashboard import dashboard
+from publish.descriptions import HIDDEN, QUERY_COLUMNS, TABLES
+from publish.queries import canned_queries
 
 DATABASE = "msa"
 UK_SOURCE = "https://modern-slavery-statement-registry.service.gov.uk/"

@@ -18,14 +18,14 @@ import pandas as pd
 
 from db.schema import CRITERIA
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
+SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 EVIDENCE_DIR = Path("research/corpus/aims_uk_ca_evidence")
 UK_FILE = "aims_uk_UK_context0_llama.csv"
 CA_FILE = "aims_ca_ca_future.csv"
 UNLABELLED_FILE = Path("research/corpus/hackathon_uk_training/df_with_segments.parquet")
 
 # Slots the UK/CA expert sets and the two-pass sets never label: UK s.54 and the Canadian Act have no
-# such criteria. Only the expert AU set ("aue", classify.training.criteria_au_expert) labels them.
+# such criteria. Only the expert AU set ("aue", training.criteria_au_expert) labels them.
 UNLABELLED_SLOTS: tuple[str, ...] = ("c1_reporting_entity", "c6_consultation")
 
 
@@ -84,8 +84,8 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
     """The labelled sentences of ``sources``, grouped by statement in document order.
 
     "uk" and "ca" are the expert AIMS sets; "aue" the AIMS.au experts' 15 Australian statements (all
-    11 questions; classify.training.criteria_au_expert); "au" and "ukh" msa's two-pass C2-C5 labels of
-    real Australian statements and of UK hackathon statements (classify.training.criteria_two_pass),
+    11 questions; training.criteria_au_expert); "au" and "ukh" msa's two-pass C2-C5 labels of
+    real Australian statements and of UK hackathon statements (training.criteria_two_pass),
     skipped when their texts are absent. The frame's ``group`` column is what cross-validation keeps
     together: the statement, or for "au" the company (its statements of several years share most of
     their text). C1 and C6 are masked out for every source but "aue", which alone labels them.
@@ -95,7 +95,7 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
     frames, targets, masks = [], [], []
     for name in sources:
         if name in ("au", "ukh"):
-            from classify.training import criteria_two_pass as two_pass
+            from training import criteria_two_pass as two_pass
 
             docs = two_pass.load_au(shared) if name == "au" else two_pass.load_uk_hackathon(shared)
             rows = two_pass.training_rows(docs, name)
@@ -103,7 +103,7 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
                 continue
             f, t, m = rows
         elif name == "aue":
-            from classify.training.criteria_au_expert import load_au_expert
+            from training.criteria_au_expert import load_au_expert
 
             rows = load_au_expert(shared)
             if rows is None:

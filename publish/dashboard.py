@@ -1,6 +1,6 @@
 """The datasette-dashboards dashboard: criteria coverage and impact share by year, sector, jurisdiction.
 
-Every chart reads `compliance_rollup` (msa/publish/compliance.py: sums over the assessed statements
+Every chart reads `compliance_rollup` (publish/compliance.py: sums over the assessed statements
 per jurisdiction, year and sector, a few hundred rows), so the dashboard stays fast on a corpus of
 millions of sentences. `[[ ... ]]` clauses apply only when a filter is set.
 """
@@ -8,7 +8,7 @@ millions of sentences. `[[ ... ]]` clauses apply only when a filter is set.
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA
-from msa.publish.compliance import AU_COLUMNS
+from publish.compliance import AU_COLUMNS
 
 DB = "msa"
 # The rollup's rows over every sector (sector ''), or those of the sector picked: any sector name

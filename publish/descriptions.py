@@ -7,7 +7,7 @@ that every column of every table and view in a built database has one.
 from __future__ import annotations
 
 from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
-from msa.publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
+from publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
 
 CRITERION_TEXT = {
     "approval": "says the statement was approved by the organisation's board (principal governing body)",
@@ -113,7 +113,7 @@ STATEMENTS = {
 
 
 def measure_descriptions() -> dict[str, str]:
-    """What each share of the compliance summary is a share of (msa/publish/compliance.py names them)."""
+    """What each share of the compliance summary is a share of (publish/compliance.py names them)."""
     out = {f"{c}_share": f"{SHARE_NOTE} whose text {CRITERION_TEXT[c]}" for c in CRITERIA}
     for code, col in AU_COLUMNS.items():
         for verdict in ("met", "partly"):

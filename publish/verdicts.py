@@ -19,7 +19,7 @@ import sqlite_utils
 from classify.summary_areas import AU_MAP, AU_NAMES, uk_area_sentences
 from db.schema import CRITERIA, UK_AREAS
 from msa.progress import progress
-from msa.publish.compliance import AU_COLUMNS
+from publish.compliance import AU_COLUMNS
 
 TABLE = "verdict_sentences"
 CLOSEST = 3  # candidates shown for a verdict with no sentence found

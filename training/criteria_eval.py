@@ -216,7 +216,7 @@ def evaluate_criteria(shared: str | Path | None = None, cross: bool = True) -> s
     Takes about 2-3 minutes on the 2-core CPU; ``saved_report_text`` prints the last training's tables
     instantly instead.
     """
-    from classify.training.criteria_train import run_evaluation
+    from training.criteria_train import run_evaluation
 
     lines: list[str] = []
     run_evaluation(shared, cross=cross, log=lines.append)
@@ -231,10 +231,10 @@ def au_check_text(shared: str | Path | None = None) -> str:
 
     Why here: the grouped CV cannot score C1 and C6 (no positive label in the shared sets) and scores
     approval and signature only on UK/CA layouts, so evaluation reports the one check on Australian
-    text there is (classify.training.criteria_au_check).
+    text there is (training.criteria_au_check).
     """
     from classify.criteria import CriteriaClassifier
-    from classify.training.criteria_au_check import load_documents, scores_by_split
+    from training.criteria_au_check import load_documents, scores_by_split
 
     docs = load_documents(shared)
     if not docs:
@@ -267,7 +267,7 @@ def au_two_pass_lines(
     ``msa evaluate criteria`` and bench/bench_criteria_au.py.
     """
     from classify.criteria import MODEL_DIR, CriteriaClassifier
-    from classify.training.criteria_two_pass import load_au, two_pass_scores, two_pass_text
+    from training.criteria_two_pass import load_au, two_pass_scores, two_pass_text
 
     docs = load_au(shared)
     if not docs:

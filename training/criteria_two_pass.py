@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from classify.training.criteria_au_check import (
+from db.schema import CRITERIA
+from training.criteria_au_check import (
     LABELS_FILE,
     STATEMENT_DOCS,
     moved_positions,
     statement_sentences,
 )
-from classify.training.criteria_data import UNLABELLED_FILE, shared_dir, split_sentences
-from db.schema import CRITERIA
+from training.criteria_data import UNLABELLED_FILE, shared_dir, split_sentences
 
 AU_FILE = LABELS_FILE.parent / "au_c2_c5_two_pass.json"
 UK_HACKATHON_FILE = LABELS_FILE.parent / "uk_hackathon_c2_c5_two_pass.json"

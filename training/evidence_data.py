@@ -20,7 +20,7 @@ import pandas as pd
 
 from classify.context import first_sentence, last_sentence
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
+SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 DEV_FILE = Path("labels/evidence_dev.csv")
 AIMS_DIR = Path("research/corpus/aims_uk_ca_evidence")
 
@@ -159,10 +159,10 @@ def load_training(
 
     ``dev``: labels/evidence_dev.csv (its context columns cut to the adjacent sentence, as
     msa label reads them); ``two_pass``: bench/labels/evidence_two_pass.json
-    (classify.training.evidence_two_pass). ``whole`` marks statements labelled in full.
+    (training.evidence_two_pass). ``whole`` marks statements labelled in full.
     """
     # lazy: the two-pass loader extracts statement PDFs (extract/), needed only for that source
-    from classify.training.evidence_two_pass import load_two_pass
+    from training.evidence_two_pass import load_two_pass
 
     frames = []
     if "dev" in sources:

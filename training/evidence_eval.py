@@ -1,7 +1,7 @@
 """Evaluate the evidence-status model: grouped CV on every labelled source and the AIMS future task.
 
 - `cross_validate`: 5-fold StratifiedGroupKFold, folds grouped by company (evidence_dev.csv and
-  the two-pass labels, classify.training.evidence_data.load_training), optionally over several
+  the two-pass labels, training.evidence_data.load_training), optionally over several
   seeds; per-label precision/recall/F1, macro-F1 and the confusion matrix for the rules alone, the
   model trained on evidence_dev.csv alone, and the committed recipe with and without neighbour
   context, all on the same folds (each fold refits vocabulary and heads); statement-level
@@ -12,7 +12,7 @@
   and in order; "future" is read two ways: the `commitment` label, and forward-looking commitments
   (`EvidenceClassifier.forward_looking`), since our commitment also covers stance and policy content.
 
-    python -m classify.training.evidence_eval [--shared ../shared] [--seeds 1]
+    python -m training.evidence_eval [--shared ../shared] [--seeds 1]
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from tqdm import tqdm
 
 from classify.evidence import EvidenceClassifier
 from classify.evidence_rules import rule_label
-from classify.training.evidence_data import AimsSet, load_aims_ca, load_aims_uk, load_training
-from classify.training.evidence_train import (
+from db.schema import EVIDENCE_LABELS
+from training.evidence_data import AimsSet, load_aims_ca, load_aims_uk, load_training
+from training.evidence_train import (
     CONTEXT_WEIGHT,
     choose_impact_confidence,
     embed_texts,
@@ -38,7 +39,6 @@ from classify.training.evidence_train import (
     statement_calls,
     training_vectors,
 )
-from db.schema import EVIDENCE_LABELS
 
 AIMSCHECK_UK = {"macro_f1": 0.668, "accuracy": 0.864, "recall_future": 0.67}
 AIMSCHECK_CA = {"accuracy": 0.898, "recall_future": 0.84}
