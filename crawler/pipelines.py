@@ -34,6 +34,7 @@ from db.store import (
     upsert_statement,
     utc_now,
 )
+from vocabulary.roles import REGISTRY_PAGE, REGISTRY_PDF
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +96,9 @@ class StorePipeline:
             "last_modified": item.last_modified,
         }
         forget_other_urls(self.db, item.statement_id, item.role, item.url)
-        if item.role == "registry_pdf":  # the page that led here worked this time
+        if item.role == REGISTRY_PDF:  # the page that led here worked this time
             set_registry_pdf_url(self.db, item.statement_id, item.url)
-            clear_failed_fetches(self.db, item.statement_id, "registry_page")
+            clear_failed_fetches(self.db, item.statement_id, REGISTRY_PAGE)
         if item.not_modified:
             current = {"status": "fetched", "error": None, "document_id": item.document_id}
             record_fetch(self.db, {**fetch, **current})

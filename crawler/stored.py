@@ -15,6 +15,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from vocabulary.roles import REGISTRY_PDF
+
 
 @dataclass(frozen=True)
 class StoredDocument:
@@ -67,7 +69,8 @@ class CrawlMemory:
         memory.registry_pdfs = dict(
             db.execute(
                 """SELECT statement_id, url FROM statement_documents
-                   WHERE role = 'registry_pdf' AND status = 'fetched' AND statement_id LIKE 'au-%'"""
+                   WHERE role = ? AND status = 'fetched' AND statement_id LIKE 'au-%'""",
+                [REGISTRY_PDF],
             ).fetchall()
         )
         memory.statement_hashes = dict(

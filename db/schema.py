@@ -1,8 +1,8 @@
 """Table definitions: the contract between crawler, extract, classify and publish.
 
 Every table is keyed by a stable id so that each stage can upsert and re-run
-without losing what an earlier run stored. Label column names live here too,
-because they are columns: classify/ imports them from here, not the reverse.
+without losing what an earlier run stored. The label column names come from
+vocabulary/labels.py, the document roles from vocabulary/roles.py.
 """
 
 from __future__ import annotations
@@ -12,47 +12,21 @@ from pathlib import Path
 
 import sqlite_utils
 
+# Label names and document roles are vocabulary (vocabulary/): the columns below are built from them,
+# and they are re-exported here for the modules that read them with the schema.
+from vocabulary.labels import AU_CRITERIA as AU_CRITERIA
+from vocabulary.labels import CRITERIA as CRITERIA
+from vocabulary.labels import EVIDENCE_LABELS as EVIDENCE_LABELS
+from vocabulary.labels import UK_AREAS as UK_AREAS
+from vocabulary.roles import DOCUMENT_ROLE_PREFERENCE as DOCUMENT_ROLE_PREFERENCE
+
 SCHEMA_VERSION = 2
-
-# Layer 1: criteria relevance (AIMS.au's 11 questions), one 0/1 column each.
-CRITERIA: tuple[str, ...] = (
-    "approval",
-    "signature",
-    "c1_reporting_entity",
-    "c2_structure",
-    "c2_operations",
-    "c2_supply_chains",
-    "c3_risk_description",
-    "c4_risk_mitigation",
-    "c4_remediation",
-    "c5_effectiveness",
-    "c6_consultation",
-)
-
-# Layer 2: evidence status, one label per sentence.
-EVIDENCE_LABELS: tuple[str, ...] = ("commitment", "action", "impact", "negative", "none")
-
-# The six areas a UK statement may declare in the registry (s.54(5) and guidance).
-UK_AREAS: tuple[str, ...] = (
-    "org_structure",
-    "policies",
-    "risk_assessment",
-    "due_diligence",
-    "training",
-    "goals",
-)
-
-# AU s.16(1) mandatory criteria as the summary reports them.
-AU_CRITERIA: tuple[str, ...] = ("au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6", "au_c7")
 
 DOCUMENT_STATUSES = ("pending", "ok", "error", "no_text", "landing_page")
 # Why an extraction failed: `transient` (its worker died or ran out of time: worth another try) or
 # `permanent` (the document itself cannot be read). NULL when the last extraction did not fail.
 EXTRACT_FAILURES = ("transient", "permanent")
 FETCH_STATUSES = ("fetched", "failed", "not_modified")
-# Where a statement's document came from, most trusted first: the registry's own copy, then the
-# company's StatementURL. Picks the document a summary reads and the one URL shown for it.
-DOCUMENT_ROLE_PREFERENCE: tuple[str, ...] = ("registry_pdf", "statement", "linked_pdf", "registry_page")
 
 
 def role_rank_sql(column: str) -> str:

@@ -19,6 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
+from vocabulary.roles import DERIVED_ROLES
+
 MEDIA_EXTENSIONS = {"pdf": "pdf", "html": "html", "other": "bin"}
 
 
@@ -190,10 +192,6 @@ def clear_failed_fetches(db: sqlite_utils.Database, statement_id: str, role: str
         [statement_id, role],
     )
     db.conn.commit()
-
-
-# Links found by following another link: they go when the link that led to them changes.
-DERIVED_ROLES = {"statement": ("linked_pdf",), "registry_page": ("registry_pdf",)}
 
 
 def forget_other_urls(db: sqlite_utils.Database, statement_id: str, role: str, url: str | None) -> int:

@@ -11,7 +11,6 @@ Summaries are recomputed when their inputs move.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -20,11 +19,12 @@ from typing import Any
 import sqlite_utils
 
 from classify import LABEL_VERSION, SUMMARY_VERSION, Labeller, summarise_statement
-from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE
 from db.store import utc_now
 from msa.engines import DEFAULT_ENGINE, EngineOptions, map_and_write
 from msa.progress import progress
 from msa.stage_report import StageReport
+from vocabulary.labels import CRITERIA
+from vocabulary.roles import DOCUMENT_ROLE_PREFERENCE
 
 # When several documents of one statement have text, prefer the registry's own copy.
 ROLE_PREFERENCE = {role: rank for rank, role in enumerate(DOCUMENT_ROLE_PREFERENCE)}
@@ -139,14 +139,10 @@ def statements_to_summarise(
     return todo
 
 
-def document_metadata(db: sqlite_utils.Database, document_id: str) -> dict[str, Any]:
-    """What the extractor read from the document's text (period, approval, signatory)."""
+def stored_doc_metadata(db: sqlite_utils.Database, document_id: str) -> str | None:
+    """The document's doc_metadata as stored; summarise_statement decodes it (vocabulary.doc_metadata)."""
     row = db.execute("SELECT doc_metadata FROM documents WHERE document_id = ?", [document_id]).fetchone()
-    try:
-        meta = json.loads(row[0]) if row and row[0] else {}
-    except ValueError:
-        meta = {}
-    return meta if isinstance(meta, dict) else {}
+    return row[0] if row else None
 
 
 def summary_sentences(db: sqlite_utils.Database, document_id: str) -> list[dict[str, Any]]:
@@ -248,7 +244,7 @@ def summary_row(
     sentences = summary_sentences(db, primary[0]) if primary else []
     statement["document_id"] = primary[0] if primary else None
     statement["document_note"] = None if primary else document_note(db, statement)
-    statement["doc_metadata"] = document_metadata(db, primary[0]) if primary else {}
+    statement["doc_metadata"] = stored_doc_metadata(db, primary[0]) if primary else None
     return {**summarise_statement(statement, sentences), "summarised_at": utc_now()}
 
 

@@ -16,6 +16,7 @@ import click
 
 from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
+from vocabulary.pdf_backends import DEFAULT_PDF_BACKEND, PDF_BACKENDS
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
 
@@ -27,6 +28,13 @@ data_dir_option = click.option(
     help="Where msa.db and the document store live.",
 )
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bars.")
+backend_option = click.option(
+    "--backend",
+    type=click.Choice(PDF_BACKENDS),
+    default=DEFAULT_PDF_BACKEND,
+    show_default=True,
+    help="The PDF reader: pdfium, pdfplumber, or auto (pdfium, pdfplumber for garbled pages).",
+)
 
 
 def parse_years(value: str | None) -> list[int] | None:
@@ -140,9 +148,7 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @main.command()
 @data_dir_option
-@click.option(
-    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
-)
+@backend_option
 @click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
 @click.option("--force", is_flag=True, help="Re-extract every document.")
 @click.option(
@@ -293,9 +299,7 @@ def label(input_path: Path, output_path: Path, quiet: bool) -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
-)
+@backend_option
 @click.option("--ocr", is_flag=True)
 def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
     """Print one JSON object per sentence (file, page, kind, text) for each file, in order.

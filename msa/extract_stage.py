@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
-import json
 import resource
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from extract.structures import failed
 from extract.text_repair import word_zipf
 from msa.engines import DEFAULT_ENGINE, EngineOptions, map_and_write
 from msa.stage_report import StageReport
+from vocabulary.doc_metadata import encode_doc_metadata
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_MEMORY_MB = 2048
@@ -231,7 +231,7 @@ def write_extraction(db: sqlite_utils.Database, result: dict[str, Any]) -> None:
             result.get("backend"),
             len(result.get("pages") or []),
             len(sentences),
-            json.dumps(metadata, sort_keys=True, default=str) if metadata else None,
+            encode_doc_metadata(metadata),
             failure,
             failure,
             document_id,

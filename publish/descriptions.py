@@ -6,8 +6,8 @@ that every column of every table and view in a built database has one.
 
 from __future__ import annotations
 
-from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 from publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
+from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 
 CRITERION_TEXT = {
     "approval": "says the statement was approved by the organisation's board (principal governing body)",

@@ -17,9 +17,10 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from classify.summary_areas import AU_MAP, AU_NAMES, uk_area_sentences
-from db.schema import CRITERIA, UK_AREAS
 from msa.progress import progress
 from publish.compliance import AU_COLUMNS
+from vocabulary.labels import CRITERIA, UK_AREAS
+from vocabulary.media import PDF
 
 TABLE = "verdict_sentences"
 CLOSEST = 3  # candidates shown for a verdict with no sentence found
@@ -126,7 +127,7 @@ def statement_verdicts(
 def verdict_rows(statement: dict, scores: DocumentScores) -> list[dict]:
     """The table rows of one statement: one per verdict and sentence it rests on (or candidate)."""
     out = []
-    pdf = statement.get("media_type") == "pdf"
+    pdf = statement.get("media_type") == PDF
     for code, name, outcome, criteria, sentences, basis in statement_verdicts(statement, scores):
         for rank, r in enumerate(sentences, 1):
             page = f"#page={r['page_no']}" if pdf and r.get("page_no") else ""

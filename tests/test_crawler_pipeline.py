@@ -22,7 +22,7 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.items import DocumentItem, RegistryFileItem, StatementItem
-from crawler.media import classify_body, content_type_mismatch, sniff_media_type
+from crawler.media import classify_body, content_type_mismatch
 from crawler.pipelines import StorePipeline
 from crawler.quiet_logs import RobotsErrorsAsWarnings
 from crawler.registry_copies import content_md5, load_copy, read_copy
@@ -84,15 +84,6 @@ def test_reaching_the_pdf_clears_an_old_page_failure_and_records_its_url(pipelin
     pipeline.process_item(DocumentItem("au-2021-1", pdf, "registry_pdf", http_status=200, body=PDF))
     assert rows(pipeline, "SELECT role, status FROM statement_documents") == [("registry_pdf", "fetched")]
     assert rows(pipeline, "SELECT registry_pdf_url FROM statements") == [(pdf,)]
-
-
-def test_sniff_media_type():
-    assert sniff_media_type(b"\r\n%PDF-1.7 ...") == "pdf"
-    assert sniff_media_type(b"\xef\xbb\xbf  <!DOCTYPE html><html>") == "html"
-    assert sniff_media_type(b"<html><body>x</body></html>") == "html"
-    assert sniff_media_type(b"\x89PNG\r\n") is None
-    assert sniff_media_type(b'{"error": "not found"}') is None
-    assert sniff_media_type(b"") is None
 
 
 def _failure(exc: Exception) -> Failure:
@@ -301,14 +292,3 @@ def test_polite_by_default_and_retries_back_off():
     assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
     assert "crawler.retry.BackoffRetryMiddleware" in middlewares
     assert settings.getbool("REDIRECT_ENABLED") and settings.getint("REDIRECT_MAX_TIMES") >= 5
-
-
-def test_a_page_that_mentions_the_pdf_header_is_html_at_fetch_as_at_extraction():
-    """The crawler and extraction read a body's type by one rule (vocabulary.media)."""
-    from crawler.media import sniff_media_type as at_fetch
-    from extract.document import sniff_media_type as at_extraction
-
-    page = b"<!doctype html><html><body><p>Our statement begins %PDF-1.4 in the raw file.</p></body></html>"
-    assert at_fetch(page) == "html" and at_extraction(page) == "text/html"
-    pdf = b"\xef\xbb\xbf\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-    assert at_fetch(pdf) == "pdf" and at_extraction(pdf) == "application/pdf"
