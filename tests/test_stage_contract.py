@@ -14,7 +14,7 @@ import pytest
 
 from crawler import run as crawl_stage
 from crawler.replica import Replica
-from crawler.run import CRAWL_VERSION, CrawlOptions, crawl_report
+from crawler.run import CRAWL_VERSION, CrawlError, CrawlOptions, crawl_report
 from crawler.stored import resume_point
 from db import SCHEMA_VERSION, connect
 from db.crawl_sql import record_crawl_run, spider_reports
@@ -84,6 +84,17 @@ def test_every_stage_runs_through_the_contract_and_saves_its_report(tmp_path):
     assert report["documents_failed"] == crawled.failed and report["failures_by_reason"] == dict(
         crawled.failures
     )
+
+
+def test_a_crawl_that_cannot_finish_leaves_its_reason_in_the_runs_table(tmp_path):
+    db = connect(tmp_path / "msa.db")
+    nowhere = {"MSA_UK_DOWNLOADS_URL": "http://127.0.0.1:9", "MSA_UK_REGISTRY_URL": "http://127.0.0.1:9"}
+    options = CrawlOptions(spiders=("uk_registry",), settings=nowhere, timeout=0.01)
+    with pytest.raises(CrawlError, match="did not finish"):
+        crawl_stage.run(db, tmp_path, options)
+    (row,) = db.query("SELECT * FROM stage_runs")
+    assert (row["stage"], row["failed"], json.loads(row["failures"])) == ("crawl", 1, {"timed out": 1})
+    assert row["finished_at"] is not None
 
 
 def test_a_crawl_report_sums_its_spiders_and_takes_its_times_from_the_runs_table(tmp_path):
