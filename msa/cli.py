@@ -11,15 +11,12 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from crawler.run import CrawlOptions
 from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
-
-if TYPE_CHECKING:
-    from crawler.run import CrawlOptions
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
 
@@ -52,8 +49,6 @@ def crawl_options(
     spiders: list[str], years: str | None, limit: int | None, settings: tuple[str, ...] = ()
 ) -> CrawlOptions:
     """CLI options → the crawl stage's options (years, limit, extra Scrapy settings NAME=VALUE)."""
-    from crawler.run import CrawlOptions
-
     parsed = parse_years(years)
     return CrawlOptions(
         spiders=tuple(spiders),
