@@ -162,7 +162,7 @@ JOIN statement_summaries ss ON ss.statement_id = c.statement_id
 LEFT JOIN documents d ON d.document_id = ss.document_id
 WHERE c.assessed = 1
 ORDER BY ss.document_id"""
-# the columns summarise_statement reads (msa/classify_stage.summary_sentences): headings decide areas
+# the columns summarise_statement reads (db/classify_sql.summary_sentences): headings decide areas
 SENTENCES_SQL = f"""SELECT s.sentence_id, s.sentence_idx, s.page_no, s.block_kind, s.text,
        l.evidence, l.evidence_p, {", ".join(f"l.{c}, l.{c}_p" for c in CRITERIA)}
 FROM sentences s LEFT JOIN labels l ON l.sentence_id = s.sentence_id

@@ -3,7 +3,6 @@ and the small pieces behind re-crawls and resumes (backoff, registry copies, res
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -28,11 +27,11 @@ from crawler.quiet_logs import RobotsErrorsAsWarnings
 from crawler.registry_copies import content_md5, load_copy, read_copy
 from crawler.registry_spider import error_category, failure_reason, normalise_document_url
 from crawler.retry import backoff_seconds, retry_after_seconds
-from crawler.run import CLEAN_STOP, prepare_jobdir
+from crawler.run import CLEAN_STOP, CRAWL_VERSION, prepare_jobdir
 from crawler.spiders.au_register import AuRegisterSpider, pdf_link
 from crawler.stored import CrawlMemory, resume_point
+from db.crawl_sql import record_crawl_run, spider_reports
 from db.schema import connect
-from db.store import record_crawl_run
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -222,8 +221,12 @@ def test_registry_file_copy_round_trip_and_a_spoilt_copy_is_no_copy(pipeline):
 
 
 def test_the_run_row_is_written_when_the_spider_opens(pipeline):
-    report = json.loads(rows(pipeline, "SELECT report FROM crawl_runs WHERE run_id = 'test-run'")[0][0])
+    report = spider_reports(pipeline.db, "test-run")["au_register"]
     assert report["finish_reason"] is None and report["finished_at"] is None  # what a killed run leaves
+    # A spider started without the stage's run() (a bare `scrapy crawl`) makes its run's row itself.
+    assert rows(pipeline, "SELECT stage, version FROM stage_runs WHERE run_id = 'test-run'") == [
+        ("crawl", CRAWL_VERSION)
+    ]
 
 
 def test_resume_point_is_the_start_of_the_first_unfinished_run_since_the_last_finished_one(tmp_path):
@@ -234,12 +237,16 @@ def test_resume_point_is_the_start_of_the_first_unfinished_run_since_the_last_fi
         ("c", "2026-01-03T00:00:00+00:00", None),
     ):
         record_crawl_run(
-            db, {"run_id": run_id, "spider": "uk_registry", "started_at": started, "finish_reason": reason}
+            db,
+            {"run_id": run_id, "spider": "uk_registry", "started_at": started, "finish_reason": reason},
+            CRAWL_VERSION,
         )
     assert resume_point(db, "uk_registry", "now") == "2026-01-02T00:00:00+00:00"
     assert resume_point(db, "au_register", "now") is None
     record_crawl_run(
-        db, {"run_id": "d", "spider": "uk_registry", "started_at": "2026-01-04", "finish_reason": "finished"}
+        db,
+        {"run_id": "d", "spider": "uk_registry", "started_at": "2026-01-04", "finish_reason": "finished"},
+        CRAWL_VERSION,
     )
     assert resume_point(db, "uk_registry", "now") is None
     memory = CrawlMemory.load(db, tmp_path, "uk_registry", "now", resuming=True)
