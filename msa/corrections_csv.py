@@ -122,18 +122,22 @@ def read_corrections(path: Path, db: sqlite_utils.Database) -> list[Correction]:
     encoding, header = _open(path)
     errors: list[str] = []
     rows: list[Correction] = []
+    named: list[tuple[int, str]] = []  # (line, sentence_id) of every row that names one
     try:
         for line, fields in iter_records(path, encoding, COLUMNS, "sentence_id", looks_like_sentence_id):
-            row, problems = check_row(line, dict(zip(header, fields, strict=True)))
+            record = dict(zip(header, fields, strict=True))
+            row, problems = check_row(line, record)
             errors.extend(f"{path}: line {line}: {p}" for p in problems)
+            if record["sentence_id"].strip():
+                named.append((line, record["sentence_id"].strip()))
             if row is not None:
                 rows.append(row)
     except CsvInputError as exc:
         errors.append(str(exc))
-    known = known_sentences(db, [r.sentence_id for r in rows])
-    for row in rows:
-        if row.sentence_id not in known:
-            errors.append(f"{path}: line {row.line}: unknown sentence_id {row.sentence_id!r}")
+    known = known_sentences(db, [sid for _, sid in named])
+    errors.extend(
+        f"{path}: line {line}: unknown sentence_id {sid!r}" for line, sid in named if sid not in known
+    )
     if not errors and not rows:
         errors.append(f"{path}: holds a header but no corrections")
     if errors:

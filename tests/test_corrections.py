@@ -381,3 +381,16 @@ def test_corrections_survive_relabel_and_rebuild_on_the_demo(demo_db, tmp_path):
     ) == (1,)
     assert _one(db_file, "SELECT count(*) FROM impact_sentences WHERE sentence_id = ?", [sid]) == (1,)
     assert _one(db_file, "SELECT group_concat(status) FROM correction_status") == ("applied,applied",)
+
+
+@pytest.mark.slow
+def test_the_readme_example_runs_on_the_demo_as_it_says(demo_db, tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Corrections", 1)[1]
+    body = section.split("cat > corrections.csv <<'EOF'\n", 1)[1].split("\nEOF\n", 1)[0]
+    after = section.split("msa correct --file corrections.csv\n", 1)[1].split("```", 1)[0]
+    printed = [line.removeprefix("# ") for line in after.splitlines()]
+    shutil.copy(demo_db, tmp_path / "msa.db")
+    result = _correct(tmp_path, _write(tmp_path, body + "\n"))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == printed
