@@ -355,16 +355,16 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
 @click.option(
     "--corrections",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="An msa database whose readers' corrections (msa correct) join the training labels.",
+    help="An msa database whose readers' corrections (msa correct) join the training labels "
+    "(source 'correction', grouped by statement in CV).",
 )
 def train(model: str, output: Path | None, shared: Path | None, corrections: Path | None) -> None:
     """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
-    if corrections is not None and model != "evidence":
-        raise click.ClickException("--corrections: only the evidence model takes corrections so far")
     if model == "criteria":
-        from training.criteria_train import train_criteria
+        from training.criteria_train import TrainConfig, train_criteria
 
-        report = train_criteria(out_dir=output, shared=shared)
+        cfg = TrainConfig(corrections=str(corrections) if corrections else None)
+        report = train_criteria(out_dir=output, shared=shared, cfg=cfg)
         click.echo(
             json.dumps(
                 report.get("macro", report) if isinstance(report, dict) else report, indent=2, default=str

@@ -327,6 +327,26 @@ def test_training_reads_corrections_as_labels_of_their_own_source(fixture_dir, t
     assert row.statement_id == statement_id and row.group == statement_id
 
 
+def test_criteria_training_reads_corrections_on_the_corrected_slots_only(fixture_dir, tmp_path):
+    from db.schema import CRITERIA
+    from training.criteria_data import load_labelled
+
+    db_file = fixture_dir / "msa.db"
+    sid, statement_id = _sentence(db_file, "action")
+    body = HEADER + f"{sid},c4_remediation,yes,repaid fees,A\n{sid},c6_consultation,0,no consultation,A\n"
+    body += f"{sid},evidence,impact,evidence stays out,A\n"
+    run_correct(connect(db_file), _write(tmp_path, body))
+    data = load_labelled(sources=(), corrections=db_file)
+    assert len(data) == 1
+    row = data.frame.iloc[0]
+    assert (row["source"], row["statement_id"], row["group"]) == ("correction", statement_id, statement_id)
+    assert row["sentence"] == _one(db_file, "SELECT text FROM sentences WHERE sentence_id = ?", [sid])[0]
+    corrected = {CRITERIA[i] for i in data.mask[0].nonzero()[0]}
+    assert corrected == {"c4_remediation", "c6_consultation"}  # C1/C6 kept: a reader did label it
+    assert data.targets[0][CRITERIA.index("c4_remediation")] == 1
+    assert data.targets[0][CRITERIA.index("c6_consultation")] == 0
+
+
 @pytest.mark.slow
 def test_corrections_survive_relabel_and_rebuild_on_the_demo(demo_db, tmp_path):
     """The round trip: correct -> relabel every sentence -> rebuild, with nothing lost."""

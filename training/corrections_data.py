@@ -12,7 +12,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from db.schema import CRITERIA
 
 # The latest correction of each sentence and field, with the statement its document was summarised
 # for (else its document) and the neighbours, when the sentence still reads as it was corrected.
@@ -67,3 +70,35 @@ def evidence_rows(db_path: str | Path) -> pd.DataFrame:
             "whole": False,
         }
     )
+
+
+def criteria_rows(db_path: str | Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """Criteria corrections as criteria_data.load_labelled rows: one per corrected sentence, with
+    0/1 targets and a mask true only on the slots a reader corrected. None when there are none."""
+    per_sentence: dict[str, dict] = {}
+    for slot, name in enumerate(CRITERIA):
+        for r in read_corrections(db_path, name).itertuples():
+            entry = per_sentence.setdefault(
+                r.sentence_id,
+                {
+                    "statement_id": str(r.statement_id),
+                    "sentence": str(r.sentence_text),
+                    "targets": np.zeros(len(CRITERIA), dtype=np.int8),
+                    "mask": np.zeros(len(CRITERIA), dtype=bool),
+                },
+            )
+            entry["targets"][slot] = int(r.value)
+            entry["mask"][slot] = True
+    if not per_sentence:
+        return None
+    # sentence ids sort in document order within a statement's document
+    ordered = sorted(per_sentence.items(), key=lambda item: (item[1]["statement_id"], item[0]))
+    frame = pd.DataFrame(
+        {
+            "statement_id": [e["statement_id"] for _, e in ordered],
+            "sentence": [e["sentence"] for _, e in ordered],
+            "source": SOURCE,
+        }
+    )
+    frame["group"] = frame["statement_id"]
+    return frame, np.stack([e["targets"] for _, e in ordered]), np.stack([e["mask"] for _, e in ordered])
