@@ -145,6 +145,8 @@ def apply_corrections(
     now = utc_now()
     for correction in _candidates(db, docs):
         field = correction["field"]
+        if field not in FIELDS:  # a row not stored by msa correct: never a column name in SQL
+            continue
         targets = _targets(db, correction)
         if not targets:
             stale += 1
