@@ -258,6 +258,55 @@ def test_a_correction_follows_its_text_when_re_extraction_moves_it_and_goes_stal
     assert db.execute("SELECT count(*) FROM corrections").fetchone() == (1,)
 
 
+def test_a_re_crawl_that_brings_a_changed_document_carries_the_correction_to_the_same_text(
+    fixture_dir, tmp_path
+):
+    from msa.classify_stage import write_label_batch
+
+    db = connect(fixture_dir / "msa.db")
+    sid, statement_id = _sentence(fixture_dir / "msa.db", "action")
+    text, model_row = db.execute(
+        "SELECT text, sentence_id FROM sentences WHERE sentence_id = ?", [sid]
+    ).fetchone()
+    label = dict(next(db.query("SELECT * FROM labels WHERE sentence_id = ?", [model_row])))
+    run_correct(db, _write(tmp_path, HEADER + f"{sid},evidence,impact,workers repaid,A\n"))
+    # The company replaced its PDF: new bytes, a new document of the same statement, the sentence now third.
+    new_doc = "f" * 64
+    with db.atomic():
+        db["documents"].insert({"document_id": new_doc, "media_type": "pdf", "size_bytes": 1, "path": "x"})
+        db["statement_documents"].insert(
+            {
+                "statement_id": statement_id,
+                "url": "https://x.example/new.pdf",
+                "role": "statement",
+                "status": "fetched",
+                "document_id": new_doc,
+            }
+        )
+        texts = ["A new cover line.", "Another new line.", text]
+        db["sentences"].insert_all(
+            [
+                {
+                    "sentence_id": f"{new_doc[:16]}-{i:05d}",
+                    "document_id": new_doc,
+                    "sentence_idx": i,
+                    "text": t,
+                }
+                for i, t in enumerate(texts)
+            ]
+        )
+    new_rows = [{**label, "sentence_id": f"{new_doc[:16]}-{i:05d}"} for i in range(3)]
+    write_label_batch(db, [{"document_id": new_doc, "rows": new_rows}])
+    moved = f"{new_doc[:16]}-00002"
+    assert db.execute("SELECT evidence FROM labels WHERE sentence_id = ?", [moved]).fetchone() == ("impact",)
+    assert db.execute("SELECT evidence FROM labels WHERE sentence_id = ?", [sid]).fetchone() == ("impact",)
+    assert db.execute(
+        "SELECT evidence FROM labels WHERE sentence_id = ?", [f"{new_doc[:16]}-00000"]
+    ).fetchone() == ("action",)
+    applied_to = db.execute("SELECT applied_to FROM correction_status").fetchone()[0]
+    assert sorted(applied_to.split()) == sorted([sid, moved])
+
+
 def test_an_older_database_gains_the_corrections_tables_and_keeps_its_rows(fixture_dir):
     path = fixture_dir / "msa.db"
     conn = sqlite3.connect(path)
