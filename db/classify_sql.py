@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlite_utils
 
+from db.corrections import apply_corrections
 from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE
 
 # When several documents of one statement have text, prefer the registry's own copy.
@@ -47,6 +48,7 @@ def write_label_batch(db: sqlite_utils.Database, results: list[dict[str, Any]]) 
             if result["rows"]:
                 db["labels"].upsert_all(result["rows"], pk="sentence_id", batch_size=1000)
         if labelled:
+            apply_corrections(db, labelled, fresh=True)  # a relabel keeps every reader's correction
             marks = ", ".join("?" for _ in labelled)
             db.execute(
                 f"UPDATE statement_summaries SET summary_version = ? WHERE document_id IN ({marks})",

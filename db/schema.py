@@ -246,7 +246,37 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     report TEXT
 );
 
-{CRAWL_RUNS_DDL}
+-- A reader's correction of one label (stored, never derived: kept across re-crawls, re-extraction,
+-- relabelling and builds). Rows are history: a later row for the same (sentence_id, field)
+-- supersedes an earlier one. sentence_text is the sentence as it read when corrected, so a
+-- correction follows its text when re-extraction moves it, and is kept but not applied (stale)
+-- once that text is gone. db/corrections.py applies them.
+CREATE TABLE IF NOT EXISTS corrections (
+    correction_id INTEGER PRIMARY KEY,
+    sentence_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    who TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    document_id TEXT,
+    sentence_idx INTEGER,
+    sentence_text TEXT NOT NULL,
+    source TEXT
+);
+
+-- Which correction each corrected label carries now, and the model's own value it overrides
+-- (`labels` holds the corrected value, so every reader of labels sees it). Rewritten with labels.
+CREATE TABLE IF NOT EXISTS applied_corrections (
+    sentence_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    correction_id INTEGER NOT NULL,
+    model_value TEXT,
+    model_p REAL,
+    applied_at TEXT,
+    PRIMARY KEY (sentence_id, field)
+);
+
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,
     value TEXT
@@ -259,7 +289,17 @@ CREATE INDEX IF NOT EXISTS idx_documents_status ON documents(extract_status);
 CREATE INDEX IF NOT EXISTS idx_sentences_document ON sentences(document_id, sentence_idx);
 CREATE INDEX IF NOT EXISTS idx_labels_evidence ON labels(evidence);
 CREATE INDEX IF NOT EXISTS idx_labels_version ON labels(label_version);
+CREATE INDEX IF NOT EXISTS idx_corrections_sentence_field ON corrections(sentence_id, field, correction_id);
+CREATE INDEX IF NOT EXISTS idx_corrections_document ON corrections(document_id);
+CREATE INDEX IF NOT EXISTS idx_applied_corrections_correction ON applied_corrections(correction_id);
 """
+
+# The corrections a sentence's labels carry, as a reader reads them beside the label:
+# "evidence: impact (corrected from action: <reason> — <who>)". Over `sentences s`.
+CORRECTION_NOTE_SQL = """(SELECT group_concat(a.field || ': ' || c.value || ' (corrected from '
+            || coalesce(a.model_value, '?') || ': ' || c.reason || ' — ' || c.who || ')', '; ')
+            FROM applied_corrections a JOIN corrections c ON c.correction_id = a.correction_id
+            WHERE a.sentence_id = s.sentence_id)"""
 
 VIEWS = {
     # One row per sentence of a statement, read from its summarised (primary) document only: a
@@ -269,12 +309,42 @@ VIEWS = {
                s.sentence_id, s.document_id, s.sentence_idx, s.page_no, s.block_kind, s.text,
                l.evidence, l.evidence_p,
                {criteria},
+               {correction} AS correction,
                {document_url} AS document_url
         FROM statement_summaries ss
         JOIN statements st ON st.statement_id = ss.statement_id
         JOIN sentences s ON s.document_id = ss.document_id
         LEFT JOIN labels l ON l.sentence_id = s.sentence_id
-    """.format(criteria=", ".join(f"l.{c}" for c in CRITERIA), document_url=PRIMARY_DOCUMENT_URL_SQL),
+    """.format(
+        criteria=", ".join(f"l.{c}" for c in CRITERIA),
+        correction=CORRECTION_NOTE_SQL,
+        document_url=PRIMARY_DOCUMENT_URL_SQL,
+    ),
+    # Every correction with what became of it: applied (to which sentences, over which model
+    # value), superseded by a later one for the same sentence and field, pending (its sentence is
+    # not labelled yet) or stale (its text is gone from the document: kept, not applied).
+    "correction_status": """
+        SELECT c.correction_id, c.sentence_id, c.field, c.value,
+               CASE
+                 WHEN EXISTS (SELECT 1 FROM corrections later WHERE later.sentence_id = c.sentence_id
+                              AND later.field = c.field AND later.correction_id > c.correction_id)
+                   THEN 'superseded'
+                 WHEN EXISTS (SELECT 1 FROM applied_corrections a WHERE a.correction_id = c.correction_id)
+                   THEN 'applied'
+                 WHEN EXISTS (SELECT 1 FROM sentences s WHERE s.document_id = c.document_id
+                              AND s.text = c.sentence_text)
+                   THEN 'pending'
+                 ELSE 'stale'
+               END AS status,
+               coalesce((SELECT a.model_value FROM applied_corrections a
+                         WHERE a.correction_id = c.correction_id AND a.sentence_id = c.sentence_id),
+                        (SELECT a.model_value FROM applied_corrections a
+                         WHERE a.correction_id = c.correction_id LIMIT 1)) AS model_value,
+               (SELECT group_concat(a.sentence_id, ' ') FROM applied_corrections a
+                WHERE a.correction_id = c.correction_id) AS applied_to,
+               c.reason, c.who, c.created_at, c.source, c.document_id, c.sentence_idx, c.sentence_text
+        FROM corrections c
+    """,
 }
 
 

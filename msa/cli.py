@@ -304,6 +304,34 @@ def label(input_path: Path, output_path: Path, quiet: bool) -> None:
     click.echo(f"labelled {n} rows → {output_path}", err=True)
 
 
+@main.command()
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_dir_option
+@click.option("--build/--no-build", "rebuild", default=True, help="Rebuild the published tables if built.")
+def correct(path: Path, data_dir: Path, rebuild: bool) -> None:
+    """Store readers' corrections (CSV: sentence_id, field, value, reason, who) and apply them.
+
+    Every row is checked first: on any error nothing is stored and every error is printed. The
+    statements the corrections touch are summarised again and the published tables rebuilt.
+    """
+    from db import connect
+    from msa.correct import run_correct
+    from msa.corrections_csv import CorrectionsError
+
+    database = db_path(data_dir)
+    if not database.exists():
+        raise click.ClickException(f"{database} does not exist: run `msa run` or `msa demo` first")
+    try:
+        report = run_correct(connect(database), path, rebuild=rebuild)
+    except CorrectionsError as exc:
+        for error in exc.errors:
+            click.echo(error, err=True)
+        click.echo(f"{len(exc.errors)} error(s): nothing stored", err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+
+
 @main.command("extract-doc")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -337,12 +365,19 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
     "--output", type=click.Path(file_okay=False, path_type=Path), help="Where to write the weights."
 )
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), help="The shared data folder.")
-def train(model: str, output: Path | None, shared: Path | None) -> None:
+@click.option(
+    "--corrections",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An msa database whose readers' corrections (msa correct) join the training labels "
+    "(source 'correction', grouped by statement in CV).",
+)
+def train(model: str, output: Path | None, shared: Path | None, corrections: Path | None) -> None:
     """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
     if model == "criteria":
-        from training.criteria_train import train_criteria
+        from training.criteria_train import TrainConfig, train_criteria
 
-        report = train_criteria(out_dir=output, shared=shared)
+        cfg = TrainConfig(corrections=str(corrections) if corrections else None)
+        report = train_criteria(out_dir=output, shared=shared, cfg=cfg)
         click.echo(
             json.dumps(
                 report.get("macro", report) if isinstance(report, dict) else report, indent=2, default=str
@@ -352,7 +387,7 @@ def train(model: str, output: Path | None, shared: Path | None) -> None:
         from training.evidence_train import MODEL_DIR
         from training.evidence_train import train as train_evidence
 
-        for path in train_evidence(shared, output or MODEL_DIR):
+        for path in train_evidence(shared, output or MODEL_DIR, corrections=corrections):
             click.echo(f"{path} {path.stat().st_size / 1e6:.2f} MB")
 
 

@@ -56,6 +56,10 @@ EVIDENCE_COLUMN = "Evidence status of the sentence: " + "; ".join(
 )
 JURISDICTION = "uk (Modern Slavery Act 2015, s.54) or au (Modern Slavery Act 2018 (Cth), s.16)"
 YEAR = "Registry year: the UK registry's statement year, or the year in the AU statement's IDX"
+CORRECTION_NOTE = (
+    "A reader's correction of this sentence's labels, beside the model's: 'evidence: impact (corrected "
+    "from action: reason — who)'; empty where none applies. The label columns hold the corrected value"
+)
 STATEMENT_ID = "The statement (uk-{year}-{registry org id} or au-{IDX}); links to its row"
 SENTENCE_ID = "The sentence ({first 16 characters of the document id}-{position})"
 DOCUMENT_ID = "The document: the sha256 of its bytes"
@@ -243,7 +247,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "labels": (
         "Machine labels for every sentence: which of the 11 reporting criteria it addresses, and its "
-        "evidence status. These are classifications by msa's models, not legal findings.",
+        "evidence status. These are classifications by msa's models, not legal findings; where a "
+        "reader corrected a label, the corrected value (applied_corrections keeps the model's).",
         {
             "sentence_id": SENTENCE_ID,
             "label_version": "Version of the classifiers that produced the labels",
@@ -430,8 +435,63 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "evidence": EVIDENCE_COLUMN,
             "evidence_p": "Model probability (0-1) of that evidence label",
             **{c: f"1 if the sentence {CRITERION_TEXT[c]}" for c in CRITERIA},
+            "correction": CORRECTION_NOTE,
             "document_url": "The original document (one URL, the registry's copy first, when it was "
             "fetched from several)",
+        },
+    ),
+    "corrections": (
+        "Readers' corrections of sentence labels (`msa correct --file corrections.csv`), every one kept: a "
+        "later row for the same sentence and field supersedes an earlier one. Where one applies, the "
+        "labels, summaries and published tables use the corrected value; correction_status says which "
+        "apply.",
+        {
+            "correction_id": "Order of arrival: the latest row for a sentence and field holds",
+            "sentence_id": SENTENCE_ID,
+            "field": "The label corrected: evidence, or one of the 11 criteria",
+            "value": "The corrected value: an evidence label, or 1/0 for a criterion",
+            "reason": "Why the model's label was wrong, in the corrector's words",
+            "who": "Who made the correction",
+            "created_at": "When it was stored (UTC)",
+            "document_id": DOCUMENT_ID + " the sentence was in when corrected",
+            "sentence_idx": "Its position in that document when corrected",
+            "sentence_text": "The sentence as it read when corrected: the correction follows this text "
+            "when re-extraction moves it, and goes stale (kept, not applied) when the text is gone",
+            "source": "The corrections file and line it came from",
+        },
+    ),
+    "applied_corrections": (
+        "Which correction each corrected label carries now, with the model's own value it overrides "
+        "(labels hold the corrected value). Rewritten whenever the sentences are relabelled.",
+        {
+            "sentence_id": SENTENCE_ID,
+            "field": "The label corrected",
+            "correction_id": "The correction applied (corrections table)",
+            "model_value": "The model's own label for this field",
+            "model_p": "The model's probability for it",
+            "applied_at": "When the correction was last applied (UTC)",
+        },
+    ),
+    "correction_status": (
+        "View: every correction with what became of it, beside the model's value.",
+        {
+            "correction_id": "The correction",
+            "sentence_id": SENTENCE_ID,
+            "field": "The label corrected",
+            "value": "The corrected value",
+            "status": "applied; superseded (a later correction of the same sentence and field holds); "
+            "pending (its sentence is not labelled yet: run msa classify); stale (its text is gone "
+            "from the document: kept, not applied)",
+            "model_value": "The model's own label, which the correction overrides",
+            "applied_to": "The sentences that carry it now (more than one when a re-crawl brought the "
+            "same text in another document of the statement)",
+            "reason": "Why the model's label was wrong",
+            "who": "Who made the correction",
+            "created_at": "When it was stored (UTC)",
+            "source": "The corrections file and line it came from",
+            "document_id": DOCUMENT_ID + " the sentence was in when corrected",
+            "sentence_idx": "Its position in that document when corrected",
+            "sentence_text": "The sentence as it read when corrected",
         },
     ),
     "crawl_runs": (

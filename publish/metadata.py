@@ -130,6 +130,9 @@ def table_metadata() -> dict:
             "sort": "rank",
             "facets": ["verdict", "outcome", "basis"],
         },
+        "corrections": {"sort_desc": "correction_id", "facets": ["field", "value", "who"]},
+        "correction_status": {"sort_desc": "correction_id", "facets": ["status", "field", "who"]},
+        "applied_corrections": {"facets": ["field"]},
     }
     for name, settings in extra.items():
         tables[name].update(settings)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from db.schema import CRITERIA
+from training.corrections_data import criteria_rows
 
 SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 EVIDENCE_DIR = Path("research/corpus/aims_uk_ca_evidence")
@@ -80,7 +81,11 @@ def _load_ca(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, _parse_targets(df["targets"])
 
 
-def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = ("uk", "ca")) -> LabelledSet:
+def load_labelled(
+    shared: str | Path | None = None,
+    sources: tuple[str, ...] = ("uk", "ca"),
+    corrections: str | Path | None = None,
+) -> LabelledSet:
     """The labelled sentences of ``sources``, grouped by statement in document order.
 
     "uk" and "ca" are the expert AIMS sets; "aue" the AIMS.au experts' 15 Australian statements (all
@@ -89,6 +94,8 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
     skipped when their texts are absent. The frame's ``group`` column is what cross-validation keeps
     together: the statement, or for "au" the company (its statements of several years share most of
     their text). C1 and C6 are masked out for every source but "aue", which alone labels them.
+    ``corrections``: an msa database whose readers' criteria corrections join as source
+    "correction" (training.corrections_data), each row labelled on the slots corrected only.
     """
     folder = shared_dir(shared) / EVIDENCE_DIR
     loaders = {"uk": _load_uk, "ca": _load_ca}
@@ -119,6 +126,11 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
         frames.append(f)
         targets.append(t)
         masks.append(m)
+    corrected = criteria_rows(corrections) if corrections is not None else None
+    if corrected is not None:
+        frames.append(corrected[0])
+        targets.append(corrected[1])
+        masks.append(corrected[2])
     frame = pd.concat(frames, ignore_index=True)
     frame["sentence_idx"] = frame.groupby("statement_id").cumcount()
     frame = frame[["statement_id", "sentence_idx", "sentence", "source", "group"]]

@@ -103,6 +103,8 @@ class TrainConfig:
     # The sources that also get a model trained without them (one more fit each): the row that
     # shows what the expert AU set adds.
     cross_sources: tuple[str, ...] = ("aue",)
+    # An msa database whose readers' criteria corrections join the labelled rows (msa train --corrections).
+    corrections: str | None = None
     # Threshold choice: F1 + this x statement-level agreement on the tuning rows.
     agreement_weight: float = 0.5
     ngram_context: float = 0.0  # weight of the neighbours' n-grams; see the README for the 0 vs 0.5 runs
@@ -354,7 +356,7 @@ def labelled_features(
     encoder: SentenceEncoder, shared: str | Path | None, cfg: TrainConfig
 ) -> tuple[LabelledSet, Features]:
     """Encode the labelled sets once and stack their inputs."""
-    data = load_labelled(shared, cfg.sources)
+    data = load_labelled(shared, cfg.sources, cfg.corrections)
     sentences = data.frame["sentence"].tolist()
     emb = _embed_with_progress(encoder, sentences, "encode labelled")
     x = np.concatenate(

@@ -229,9 +229,11 @@ def train(
     shared: str | Path | None = None,
     out_dir: str | Path = MODEL_DIR,
     encoder_dir: str | Path | None = None,
+    corrections: str | Path | None = None,
 ) -> list[Path]:
-    """Train on every labelled source and write the model; returns the files written."""
-    frame = load_training(shared)
+    """Train on every labelled source (and the readers' corrections in the database `corrections`)
+    and write the model; returns the files written."""
+    frame = load_training(shared, corrections=corrections)
     steps = tqdm(total=FOLDS + 3, desc="evidence model", unit="step")
     steps.set_postfix_str("embedding sentences and neighbours")
     vectors = training_vectors(frame, encoder_dir)
