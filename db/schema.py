@@ -246,6 +246,8 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     report TEXT
 );
 
+{CRAWL_RUNS_DDL}
+
 -- A reader's correction of one label (stored, never derived: kept across re-crawls, re-extraction,
 -- relabelling and builds). Rows are history: a later row for the same (sentence_id, field)
 -- supersedes an earlier one. sentence_text is the sentence as it read when corrected, so a
