@@ -7,7 +7,8 @@ import re
 import pytest
 
 from msa.serve import datasette_app
-from tests.publish_fixture import build_fixture_db, fetch, rows
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import fetch, rows
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +301,7 @@ def test_statements_with_impact_and_the_statements_behind_them(ds):
 def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
     from db import connect
     from msa.build_stage import run_build
-    from tests.publish_fixture import Line, statements, write_statement
+    from synthetic.publish_db import Line, statements, write_statement
 
     repaid = (
         "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment "

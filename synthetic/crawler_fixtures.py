@@ -1,8 +1,9 @@
-"""Regenerate the crawler test corpus in this directory (fictional; run by hand: `python make_fixtures.py`).
+"""Regenerate the crawler test corpus in tests/files/crawler/ (fictional; run by hand:
+`python -m synthetic.crawler_fixtures`).
 
 Same layout as sample_corpus/ (docs/ARCHITECTURE.md). Every organisation, person and site here is made
 up; hosts use the reserved `.example` TLD. The PDFs are minimal one-page PDFs written without a library;
-the column lists and writers are crawler/synthetic_corpus.py's, so the two corpora cannot drift apart.
+the column lists and writers are synthetic/corpus.py's, so the two corpora cannot drift apart.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import json
 import shutil
 from pathlib import Path
 
-from crawler.synthetic_corpus import AU_COLUMNS, UK_76, minimal_pdf, write_csv, write_file
 from crawler.uk_csv import UK_COLUMNS
+from synthetic.corpus import AU_COLUMNS, UK_76, minimal_pdf, write_csv, write_file
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1] / "tests" / "files" / "crawler"
 UK_SUMMARY = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{}/{}"
 UK_PDF = "https://downloads.modern-slavery-statement-registry.service.gov.uk/pdf-published/{}"
 AU_LINK = "https://modernslaveryregister.gov.au/statements/{}/"

@@ -1,4 +1,4 @@
-"""Build the fictional sample corpus from sources/.
+"""Build the fictional sample corpus (sample_corpus/) from sample_corpus/sources/.
 
 Everything under registry/ and sites/ is an output of this script: statement
 PDFs and HTML pages from sources/documents/*.txt, registry CSVs and
@@ -7,8 +7,8 @@ folders are deleted and rebuilt on every run, so a URL with no source (the
 dead link) stays absent. reportlab runs with invariant=1: re-running gives
 identical bytes.
 
-    python sample_corpus/build.py           # rebuild
-    python sample_corpus/build.py --check   # rebuild, then check every output against expected.json
+    python -m synthetic.sample_corpus           # rebuild
+    python -m synthetic.sample_corpus --check   # rebuild, then check every output against expected.json
 
 Document source format (one file per document):
 
@@ -65,7 +65,7 @@ from reportlab.platypus import (  # noqa: E402
 
 from crawler.au_csv import EXPORT_COLUMNS  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1] / "sample_corpus"
 SOURCES = ROOT / "sources"
 OUTPUT_DIRS = ("registry", "sites")
 

@@ -15,7 +15,7 @@ of an unchanged file is answered 304 Not Modified.
 Faults (500s, slow replies, redirects and redirect loops, wrong content types, truncated bodies, a
 connection dropped mid-body, a fault only for the first n requests) hang on one URL each through
 `Replica.add_fault(url, Fault(...))`; routing does not know about them.
-Standalone: `python -m crawler.replica --corpus sample_corpus` prints the settings as `export` lines.
+Standalone: `python -m synthetic.replica --corpus sample_corpus` prints the settings as `export` lines.
 """
 
 from __future__ import annotations

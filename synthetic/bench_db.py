@@ -12,7 +12,7 @@ Everything is marked synthetic: ids start with `synthetic-`, `statements.source`
 `schema_info` has a `synthetic` row. Output goes to --out (default /tmp/msa-bench/msa.db), never
 into the repository.
 
-    python bench/make_bench_db.py --sentences 5000000 --out /tmp/msa-bench/msa.db
+    python -m synthetic.bench_db --sentences 5000000 --out /tmp/msa-bench/msa.db
 """
 
 from __future__ import annotations
@@ -23,22 +23,18 @@ import json
 import random
 import re
 import sqlite3
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from db import connect
+from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+from msa.paths import REPO_ROOT, SAMPLE_CORPUS
 
-from db import connect  # noqa: E402
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS  # noqa: E402
-
-SAMPLE_TEXTS = REPO_ROOT / "sample_corpus" / "sources" / "documents"
+SAMPLE_TEXTS = SAMPLE_CORPUS / "sources" / "documents"
 SYNTHETIC_NOTE = (
-    "synthetic: resampled by bench/make_bench_db.py for the serving benchmark; not real statements"
+    "synthetic: resampled by synthetic/bench_db.py for the serving benchmark; not real statements"
 )
 LABEL_VERSION = "synthetic-bench"
 YEARS = list(range(2020, 2026))
@@ -241,7 +237,7 @@ def source_docs(source: Path | None) -> list[SourceDoc]:
     """The pool to resample: --source, else the fixture corpus plus the sample corpus texts."""
     if source:
         return db_docs(source)
-    from tests.publish_fixture import build_fixture_db
+    from synthetic.publish_db import build_fixture_db
 
     with tempfile.TemporaryDirectory() as tmp:
         docs = db_docs(build_fixture_db(Path(tmp) / "msa.db"))
