@@ -13,36 +13,32 @@ Company documents share a few hosts, because the replica runs one server per hos
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawler.au_csv import EXPORT_COLUMNS
-from crawler.uk_csv import UK_COLUMNS
+from synthetic.corpus_layout import (
+    AU_COLUMNS,
+    AU_CSV,
+    AU_INDEX,
+    AU_PAGE_URL,
+    AU_PDF_DIR,
+    AU_PDF_URL,
+    UK_CSV,
+    UK_PDF_DIR,
+    UK_PDF_URL,
+    UK_SUMMARY_URL,
+    au_entity,
+    row_values,
+    uk_columns,
+    write_csv,
+    write_file,
+)
 
-UK_SUMMARY = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{}/{}"
-UK_PDF = "https://downloads.modern-slavery-statement-registry.service.gov.uk/pdf-published/{}"
-AU_LINK = "https://modernslaveryregister.gov.au/statements/{}/"
-AU_COLUMNS = list(EXPORT_COLUMNS)
 SITE_HOSTS = 6
 UK_YEARS = (2021, 2024)
-
-
-def columns_after(columns: list[str] | tuple[str, ...], after: str, *new: str) -> list[str]:
-    """`columns` with `new` inserted after the column `after`."""
-    i = list(columns).index(after) + 1
-    return [*columns[:i], *new, *columns[i:]]
-
-
-# Later files: PDFURL and PDFDate (real) and three made-up columns mid-row (the other three of the 76
-# are unknown), to show that columns are read by name.
-UK_76 = columns_after(UK_COLUMNS, "SectorType", "IsVoluntary")
-UK_76 = columns_after(UK_76, "LastUpdated", "StatementVersion")
-UK_76 = columns_after(UK_76, "StatementURL", "PDFURL", "PDFDate")
-UK_76 = columns_after(UK_76, "DateApproved", "StatementPublishedDate")
 
 
 def pdf_from_objects(objects: list[bytes], version: bytes = b"1.4") -> bytes:
@@ -84,20 +80,6 @@ def minimal_pdf(*lines: str, padding: int = 0) -> bytes:
     for start in range(0, padding, 64):  # comment lines after %%EOF: readers ignore them
         out.write(b"%" + b"x" * min(63, padding - start - 1) + b"\n")
     return out.getvalue()
-
-
-def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool, raw_tail: str = "") -> None:
-    """A registry CSV as the registries write them: CRLF rows, optional BOM, optional raw tail."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    write_file(path, (b"\xef\xbb\xbf" if bom else b"") + (buffer.getvalue() + raw_tail).encode("utf-8"))
-
-
-def write_file(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
 @dataclass
@@ -143,7 +125,7 @@ def _site(i: int) -> str:
 
 
 def _uk_year(corpus: SyntheticCorpus, rng: random.Random, year: int, count: int, pdf_bytes: int) -> None:
-    header = UK_76 if year >= 2022 else list(UK_COLUMNS)
+    header = uk_columns(year)
     rows: list[list[str]] = []
     for i in range(count):
         org_id = f"S{year % 100:02d}{i:05d}"[:8]
@@ -156,7 +138,7 @@ def _uk_year(corpus: SyntheticCorpus, rng: random.Random, year: int, count: int,
             "CompanyNumber": f"{rng.randrange(10**7, 10**8)}" if rng.random() < 0.6 else "",
             "LastUpdated": f"{rng.randrange(1, 28):02d}/06/{year}",
             "GroupSubmission": "No",
-            "StatementSummaryURL": UK_SUMMARY.format(org_id, year),
+            "StatementSummaryURL": UK_SUMMARY_URL.format(org_id=org_id, year=year),
             "StatementStartDate": f"01/04/{year - 1}",
             "StatementEndDate": f"31/03/{year}",
             "ApprovingPerson": f"Synthetic Person {i} (Director)",
@@ -194,22 +176,20 @@ def _uk_year(corpus: SyntheticCorpus, rng: random.Random, year: int, count: int,
         if "PDFURL" in header and i % 3 == 0 and values.get("StatementURL"):
             copy = f"{org_id}/{year}/Modern Slavery Statement {year}.pdf"
             write_file(
-                corpus.root / "registry/uk/pdf-published" / copy,
+                corpus.root / UK_PDF_DIR / copy,
                 minimal_pdf(*lines, "Registry copy.", padding=pdf_bytes),
             )
-            values["PDFURL"] = UK_PDF.format(copy)
+            values["PDFURL"] = UK_PDF_URL.format(path=copy)
             values["PDFDate"] = f"{year}-06-02T10:00:00"
-            corpus.document_urls.append(UK_PDF.format(copy))
+            corpus.document_urls.append(values["PDFURL"])
         if kind in (3, 4):  # a group statement: one row per member, the parent named on each
             values |= {"GroupSubmission": "Yes", "ParentName": f"SYNTHETIC GROUP {year}-{i} PLC"}
             for member in range(3):
-                rows.append(
-                    [{**values, "OrganisationName": f"{name} Member {member}"}.get(c, "") for c in header]
-                )
+                rows.append(row_values(header, {**values, "OrganisationName": f"{name} Member {member}"}))
         else:
-            rows.append([values.get(column, "") for column in header])
+            rows.append(row_values(header, values))
         corpus.uk_statements += 1
-    write_csv(corpus.root / f"registry/uk/StatementSummaries{year}.csv", header, rows, bom=year < 2022)
+    write_csv(corpus.root / UK_CSV.format(year=year), header, rows, bom=year < 2022)
 
 
 def _au(corpus: SyntheticCorpus, rng: random.Random, count: int, pdf_bytes: int) -> None:
@@ -219,10 +199,7 @@ def _au(corpus: SyntheticCorpus, rng: random.Random, count: int, pdf_bytes: int)
         page_id = str(90000 + n)
         token = "".join(rng.choice(alphabet) for _ in range(15))
         abns = [f"{rng.randrange(10**10, 10**11)}" for _ in range(1 + (n % 5 == 0))]
-        entities = ", ".join(
-            f"SYNTHETIC AU {n}-{k} PTY LTD ({abn[:2]} {abn[2:5]} {abn[5:8]} {abn[8:]})"
-            for k, abn in enumerate(abns)
-        )
+        entities = ", ".join(au_entity(f"SYNTHETIC AU {n}-{k} PTY LTD", abn) for k, abn in enumerate(abns))
         values = {
             "IDX": f"2024-{n + 1}",
             "PeriodStart": "2023-07-01",
@@ -232,18 +209,18 @@ def _au(corpus: SyntheticCorpus, rng: random.Random, count: int, pdf_bytes: int)
             "AnnualRevenue": rng.choice(("100-150M", "1BN+", "Unknown")),
             "ReportingEntities": entities,
             "ABN": ", ".join(abns),
-            "Link": AU_LINK.format(page_id),
+            "Link": AU_PAGE_URL.format(id=page_id),
             "IndustrySectors": "Retail Trade\nManufacturing",
             "RelatedStatements": f"2023-{n + 1}" if n % 4 == 0 else "",
         }
-        rows.append([values.get(column, "") for column in AU_COLUMNS])
+        rows.append(row_values(AU_COLUMNS, values))
         pages[page_id] = {"token": token, "file": f"pdf/{token}.pdf"}
         write_file(
-            corpus.root / f"registry/au/pdf/{token}.pdf",
+            corpus.root / AU_PDF_DIR / f"{token}.pdf",
             minimal_pdf(f"Synthetic AU statement {n}.", padding=pdf_bytes),
         )
-        corpus.document_urls.append(f"https://modernslaveryregister.gov.au/statements/{token}/pdf/")
+        corpus.document_urls.append(AU_PDF_URL.format(token=token))
         corpus.au_page_urls.append(values["Link"])
         corpus.au_statements += 1
-    write_csv(corpus.root / "registry/au/all-statement-information.csv", AU_COLUMNS, rows, bom=False)
-    write_file(corpus.root / "registry/au/statements.json", json.dumps(pages, indent=1))
+    write_csv(corpus.root / AU_CSV, AU_COLUMNS, rows, bom=False)
+    write_file(corpus.root / AU_INDEX, json.dumps(pages, indent=1))

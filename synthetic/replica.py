@@ -41,16 +41,20 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.csv_rows import decode_csv_bytes, read_csv_rows
+from synthetic.corpus_layout import (
+    AU_CSV,
+    AU_INDEX,
+    AU_REGISTER_HOST,
+    UK_CSV,
+    UK_DOWNLOADS_HOST,
+    UK_REGISTRY_HOST,
+)
 
-UK_DOWNLOADS_HOST = "downloads.modern-slavery-statement-registry.service.gov.uk"
-UK_REGISTRY_HOST = "modern-slavery-statement-registry.service.gov.uk"
-AU_REGISTER_HOST = "modernslaveryregister.gov.au"
 REGISTRY_SETTINGS = {
     "MSA_UK_DOWNLOADS_URL": UK_DOWNLOADS_HOST,
     "MSA_UK_REGISTRY_URL": UK_REGISTRY_HOST,
     "MSA_AU_REGISTRY_URL": AU_REGISTER_HOST,
 }
-AU_CSV = "registry/au/all-statement-information.csv"
 ALLOW_ALL_ROBOTS = b"User-agent: *\nAllow: /\n"
 CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
@@ -316,7 +320,7 @@ class Replica:
         if not match:
             return _not_found()
         org_id, year, group = match.groups()
-        csv_path = self.corpus / "registry" / "uk" / f"StatementSummaries{year}.csv"
+        csv_path = self.corpus / UK_CSV.format(year=year)
         if not csv_path.is_file():
             return _not_found()
         wanted = f"/statement-summary/{org_id}/{year}"
@@ -367,7 +371,7 @@ class Replica:
         return Reply(200, body, content_type or "application/octet-stream", headers, validators=True)
 
     def _load_au_statements(self) -> dict[str, dict[str, Any]]:
-        path = self.corpus / "registry" / "au" / "statements.json"
+        path = self.corpus / AU_INDEX
         return json.loads(path.read_text()) if path.is_file() else {}
 
     def _au_search_page(self) -> str:
