@@ -1,8 +1,10 @@
 """A small fictional corpus written through the schema, for the publishing tests and the benchmark.
 
 Every organisation, sentence and URL here is invented (hosts under the reserved `.example`
-TLD). Labels and summaries are written as they are, not computed, so the tests check the
-published queries against values they can see, whatever the classifiers currently say.
+TLD). Labels are written as they are, not computed, so the tests check the published queries
+against values they can see, whatever the classifiers currently say; each statement's summary
+is the real `classify.summarise_statement` of those labels, as the classify stage writes it.
+The comment on each statement says which verdicts its sentences are there to produce.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ from pathlib import Path
 
 import sqlite_utils
 
+from classify.summary import summarise_statement
 from db import connect
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+from db.schema import CRITERIA, UK_AREAS
 from msa.build_stage import run_build
 
 LABEL_VERSION = "fixture-1"
+SUMMARISED_AT = "2024-01-01T00:00:00+00:00"
+# The fixture's impact sentences are labelled with p = 0.9; a fixed threshold keeps `shows_impact`
+# independent of the committed evidence model's.
+IMPACT_CONFIDENCE = 0.75
 ZERO_TOLERANCE = (
     "{org} has a zero tolerance approach to modern slavery and human trafficking in its business."
 )
@@ -30,12 +37,14 @@ NO_FEES = (
 
 @dataclass
 class Line:
-    """One sentence: its text, evidence label, positive criteria and page."""
+    """One sentence: its text, evidence label, positive criteria and page; `borderline` names
+    criteria it is not labelled with but scores 0.4 on (a borderline mention)."""
 
     text: str
     evidence: str = "none"
     criteria: tuple[str, ...] = ()
     page: int = 1
+    borderline: tuple[str, ...] = ()
 
 
 @dataclass
@@ -49,8 +58,6 @@ class Statement:
     sectors: tuple[str, ...] = ()
     turnover: str | None = None
     declared: dict[str, int] = field(default_factory=dict)
-    detected: dict[str, int] = field(default_factory=dict)
-    au: dict[str, str] = field(default_factory=dict)
     email_only: bool = False
     statement_type: str = "single"
 
@@ -62,7 +69,6 @@ KESTREL = ("uk-co-90000004", "Kestrel Logistics Ltd")
 WATTLE = ("au-abn-90000000001", "Wattle Ridge Mining Pty Ltd")
 BANKSIA = ("au-abn-90000000002", "Banksia Retail Group")
 ALL_DECLARED = {area: 1 for area in UK_AREAS}
-ALL_DETECTED = {area: 1 for area in UK_AREAS}
 
 
 def statements() -> list[Statement]:
@@ -77,13 +83,19 @@ def statements() -> list[Statement]:
             sectors=("Food and beverages",),
             turnover="£60 million to £100 million",
             declared=ALL_DECLARED,
-            detected={**ALL_DETECTED, "goals": 0, "training": 0},
+            # UK areas found: all but training and goals (declared, so two mismatches).
             lines=[
                 Line(zero.format(org="Harbourline Foods"), "commitment", ("c4_risk_mitigation",)),
                 Line(
                     "Harbourline Foods makes chilled soups and sauces at two sites in Yorkshire.",
                     "none",
                     ("c2_operations",),
+                ),
+                Line(
+                    "Our supplier code of conduct applies to every supplier, and we carried out a risk "
+                    "assessment and audits of our high-risk suppliers in 2021.",
+                    "action",
+                    ("c4_risk_mitigation",),
                 ),
                 Line(
                     "We will introduce supplier audits for our prawn processors next year.",
@@ -108,13 +120,19 @@ def statements() -> list[Statement]:
             sectors=("Food and beverages",),
             turnover="£60 million to £100 million",
             declared=ALL_DECLARED,
-            detected=ALL_DETECTED,
+            # UK areas found: all six.
             lines=[
                 Line(zero.format(org="HARBOURLINE FOODS LIMITED"), "commitment", ("c4_risk_mitigation",)),
                 Line(
                     "We audited 12 prawn processors in Thailand during 2022, using an independent auditor.",
                     "action",
-                    ("c4_risk_mitigation", "c3_risk_description"),
+                    ("c4_risk_mitigation", "c3_risk_description", "c2_supply_chains"),
+                    2,
+                ),
+                Line(
+                    "Our supplier code of conduct sets out what we require of every supplier we buy from.",
+                    "none",
+                    ("c4_risk_mitigation",),
                     2,
                 ),
                 Line(
@@ -149,9 +167,15 @@ def statements() -> list[Statement]:
             sectors=("Food and beverages",),
             turnover="£100 million to £500 million",
             declared={**ALL_DECLARED, "goals": 0},
-            detected=ALL_DETECTED,
+            # UK areas found: all six (goals not declared: one mismatch).
             lines=[
                 Line(zero.format(org="Harbourline Foods Ltd"), "commitment", ("c4_risk_mitigation",)),
+                Line(
+                    "Our supplier code of conduct, and the training our buyers receive on it, apply at "
+                    "both of our Yorkshire sites and to our high-risk suppliers.",
+                    "none",
+                    ("c2_operations", "c4_risk_mitigation"),
+                ),
                 Line(
                     "Fourteen agency workers at our Leeds site received back-payments of holiday pay "
                     "after reports to our hotline.",
@@ -191,9 +215,15 @@ def statements() -> list[Statement]:
             sectors=("Textiles and clothing", "Retail"),
             turnover="Over £500 million",
             declared={**ALL_DECLARED, "due_diligence": 0},
-            detected={**ALL_DETECTED, "training": 0},
+            # UK areas found: all but training (declared); due diligence found but not declared.
             lines=[
                 Line(zero.format(org="Fellgate Textiles"), "commitment", ("c4_risk_mitigation",)),
+                Line(
+                    "We assessed the risks in our supply chain and audited our 15 high-risk spinners "
+                    "against our supplier code of conduct, and the share of them audited rose to 80%.",
+                    "action",
+                    ("c4_risk_mitigation", "c3_risk_description", "c5_effectiveness"),
+                ),
                 Line(
                     "Our cotton is spun in Turkey and woven at our mill in Lancashire.",
                     "none",
@@ -227,15 +257,7 @@ def statements() -> list[Statement]:
             WATTLE,
             sectors=("Mining",),
             turnover="500-600M",
-            au={
-                "au_c1": "met",
-                "au_c2": "met",
-                "au_c3": "partly",
-                "au_c4": "met",
-                "au_c5": "not_met",
-                "au_c6": "met",
-                "au_c7": "not_met",
-            },
+            # AU verdicts: (a), (b), (d), (f) met; (c) partly (one risk sentence); (e), (g) not met.
             lines=[
                 Line(
                     "This is the joint modern slavery statement of Wattle Ridge Mining Pty Ltd "
@@ -244,11 +266,16 @@ def statements() -> list[Statement]:
                     ("c1_reporting_entity",),
                 ),
                 Line(zero.format(org="Wattle Ridge Mining"), "commitment", ("c4_risk_mitigation",)),
-                Line("We operate two open-cut mines in Western Australia.", "none", ("c2_operations",)),
+                Line(
+                    "We operate two open-cut mines in Western Australia through two owned entities, and "
+                    "consulted both on this statement.",
+                    "none",
+                    ("c2_operations", "c2_structure", "c6_consultation"),
+                ),
                 Line(
                     "Solar panels and personal protective equipment carry a high risk of forced labour.",
                     "none",
-                    ("c3_risk_description",),
+                    ("c3_risk_description", "c2_supply_chains"),
                     2,
                 ),
                 Line(
@@ -280,15 +307,7 @@ def statements() -> list[Statement]:
             WATTLE,
             sectors=("Mining",),
             turnover="500-600M",
-            au={
-                "au_c1": "met",
-                "au_c2": "met",
-                "au_c3": "met",
-                "au_c4": "met",
-                "au_c5": "met",
-                "au_c6": "met",
-                "au_c7": "partly",
-            },
+            # AU verdicts: (a), (d), (e) met; (g) partly (one claim outside (a)-(f)).
             lines=[
                 Line(zero.format(org="Wattle Ridge Mining Pty Ltd"), "commitment", ("c4_risk_mitigation",)),
                 Line(
@@ -303,6 +322,12 @@ def statements() -> list[Statement]:
                     ("c4_remediation", "c5_effectiveness"),
                     2,
                 ),
+                Line(
+                    "We joined an industry initiative on the responsible sourcing of solar panels in 2023.",
+                    "action",
+                    (),
+                    2,
+                ),
                 Line("Signed by Noah Reid, Chair.", "none", ("signature",), 3),
             ],
         ),
@@ -313,15 +338,7 @@ def statements() -> list[Statement]:
             BANKSIA,
             sectors=("Retail", "Textiles"),
             turnover="1BN+",
-            au={
-                "au_c1": "met",
-                "au_c2": "partly",
-                "au_c3": "met",
-                "au_c4": "partly",
-                "au_c5": "partly",
-                "au_c6": "not_met",
-                "au_c7": "not_met",
-            },
+            # AU verdicts: (b), (c) and (e) partly ((e) only a borderline mention); (f) and (g) not met.
             lines=[
                 Line(
                     "Banksia Retail Group has a zero-tolerance approach to modern slavery and human "
@@ -333,7 +350,7 @@ def statements() -> list[Statement]:
                 Line(
                     "Cotton from some regions carries a high risk of state-imposed forced labour.",
                     "none",
-                    ("c3_risk_description",),
+                    ("c3_risk_description", "c2_supply_chains"),
                     2,
                 ),
                 Line(
@@ -342,6 +359,7 @@ def statements() -> list[Statement]:
                     "impact",
                     ("c4_remediation",),
                     2,
+                    borderline=("c5_effectiveness",),
                 ),
             ],
         ),
@@ -362,41 +380,6 @@ def registry_url(statement: Statement) -> str:
         org_code = statement.statement_id.split("-")[2]
         return f"https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{org_code}/{statement.year}"
     return f"https://modernslaveryregister.gov.au/statements/{statement.statement_id.split('-')[2]}/"
-
-
-def _summary(st: Statement, sentence_rows: list[dict], label_rows: list[dict], doc: str | None) -> dict:
-    counts = {
-        e: sum(1 for r in label_rows if r["evidence"] == e)
-        for e in ("commitment", "action", "impact", "negative", "none")
-    }
-    claims = counts["commitment"] + counts["action"] + counts["impact"]
-    mismatch = None
-    if st.jurisdiction == "uk" and st.declared and doc:
-        mismatch = []
-        for area in UK_AREAS:
-            declared, detected = st.declared.get(area, 0), st.detected.get(area, 0)
-            if declared and not detected:
-                mismatch.append(f"{area}:declared_not_detected")
-            elif detected and not declared:
-                mismatch.append(f"{area}:detected_not_declared")
-    row = {
-        "statement_id": st.statement_id,
-        "summary_version": "fixture-1",
-        "document_id": doc,
-        "sentence_count": len(sentence_rows),
-        **{f"n_{k}": v for k, v in counts.items()},
-        "impact_share": counts["impact"] / claims if claims else None,
-        **{c: int(any(r[c] for r in label_rows)) for c in CRITERIA},
-        **{c: st.au.get(c, "not_met") for c in AU_CRITERIA},
-        **{f"uk_detected_{a}": st.detected.get(a, 0) for a in UK_AREAS},
-        "uk_mismatch": json.dumps(mismatch) if mismatch is not None else None,
-        "criteria_sentences": "{}",
-        "top_impact": "[]",
-        "signatory": "Amelia Hart" if any("Amelia Hart" in r["text"] for r in sentence_rows) else None,
-        "rationale": "fixture",
-        "summarised_at": "2024-01-01T00:00:00+00:00",
-    }
-    return row
 
 
 def write_statement(db: sqlite_utils.Database, st: Statement) -> None:
@@ -421,24 +404,21 @@ def write_statement(db: sqlite_utils.Database, st: Statement) -> None:
     db["statement_organisations"].upsert_all(
         links, pk=("statement_id", "organisation_id", "role"), alter=False
     )
-    db["statements"].upsert(
-        {
-            "statement_id": st.statement_id,
-            "jurisdiction": st.jurisdiction,
-            "registry_year": st.year,
-            "statement_type": st.statement_type,
-            "title": st.organisation[1],
-            "registry_url": registry_url(st),
-            "statement_url": None if st.email_only else document_url(st),
-            "email_only": int(st.email_only),
-            "turnover_band": st.turnover,
-            "sectors": json.dumps(list(st.sectors)),
-            "approving_person": "Amelia Hart (Managing Director)" if st.organisation == HARBOURLINE else None,
-            **{f"declared_{a}": st.declared.get(a) for a in UK_AREAS if st.declared},
-        },
-        pk="statement_id",
-        alter=False,
-    )
+    statement = {
+        "statement_id": st.statement_id,
+        "jurisdiction": st.jurisdiction,
+        "registry_year": st.year,
+        "statement_type": st.statement_type,
+        "title": st.organisation[1],
+        "registry_url": registry_url(st),
+        "statement_url": None if st.email_only else document_url(st),
+        "email_only": int(st.email_only),
+        "turnover_band": st.turnover,
+        "sectors": json.dumps(list(st.sectors)),
+        "approving_person": "Amelia Hart (Managing Director)" if st.organisation == HARBOURLINE else None,
+        **{f"declared_{a}": st.declared.get(a) for a in UK_AREAS if st.declared},
+    }
+    db["statements"].upsert(statement, pk="statement_id", alter=False)
     doc = None
     sentence_rows: list[dict] = []
     label_rows: list[dict] = []
@@ -494,12 +474,16 @@ def write_statement(db: sqlite_utils.Database, st: Statement) -> None:
             }
             for c in CRITERIA:
                 label[c] = int(c in line.criteria)
-                label[f"{c}_p"] = 0.9 if c in line.criteria else 0.05
+                label[f"{c}_p"] = 0.9 if c in line.criteria else 0.4 if c in line.borderline else 0.05
             label_rows.append(label)
         db["sentences"].upsert_all(sentence_rows, pk="sentence_id", alter=False)
         db["labels"].upsert_all(label_rows, pk="sentence_id", alter=False)
+    labelled = [{**sentence, **label} for sentence, label in zip(sentence_rows, label_rows, strict=True)]
+    summary = summarise_statement(
+        {**statement, "document_id": doc, "doc_metadata": {}}, labelled, impact_confidence=IMPACT_CONFIDENCE
+    )
     db["statement_summaries"].upsert(
-        _summary(st, sentence_rows, label_rows, doc), pk="statement_id", alter=False
+        {**summary, "summarised_at": SUMMARISED_AT}, pk="statement_id", alter=False
     )
 
 
