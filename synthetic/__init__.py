@@ -8,6 +8,9 @@
 - `publish_db`: the publishing tests' database, written through the schema.
 - `bench_db`: the serving benchmark's large database.
 
+What they share: `corpus_layout` (registry hosts, URL shapes, corpus paths, the CSV headers and
+writers) and `documents` (minimal PDFs and bare HTML pages written without a library).
+
 Registry files are written with the crawler's own column lists and summaries with
 `classify.summarise_statement`, so generated data cannot drift from what the stages read and write.
 May import crawler, db, classify and msa's stage runners; of this package msa imports only `replica`.

@@ -13,7 +13,6 @@ Company documents share a few hosts, because the replica runs one server per hos
 
 from __future__ import annotations
 
-import io
 import json
 import random
 from dataclasses import dataclass, field
@@ -36,50 +35,10 @@ from synthetic.corpus_layout import (
     write_csv,
     write_file,
 )
+from synthetic.documents import html_page, minimal_pdf
 
 SITE_HOSTS = 6
 UK_YEARS = (2021, 2024)
-
-
-def pdf_from_objects(objects: list[bytes], version: bytes = b"1.4") -> bytes:
-    """A valid PDF file around numbered object bodies (object 1 the catalog), with its xref table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-" + version + b"\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
-def minimal_pdf(*lines: str, padding: int = 0) -> bytes:
-    """A small valid one-page PDF showing the given lines; `padding` bytes of comment make it bigger."""
-    text = (
-        "BT /F1 11 Tf 72 720 Td 14 TL "
-        + " ".join(
-            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*"
-            for line in lines
-        )
-        + " ET"
-    )
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(text) + text.encode("latin-1") + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(pdf_from_objects(objects))
-    for start in range(0, padding, 64):  # comment lines after %%EOF: readers ignore them
-        out.write(b"%" + b"x" * min(63, padding - start - 1) + b"\n")
-    return out.getvalue()
 
 
 @dataclass
@@ -155,8 +114,7 @@ def _uk_year(corpus: SyntheticCorpus, rng: random.Random, year: int, count: int,
             path = f"{slug}/modern-slavery.html"
             write_file(
                 corpus.root / "sites" / site / path,
-                f"<!DOCTYPE html><html><head><title>{name}</title></head><body><main><h1>{lines[0]}</h1>"
-                f"<p>{' '.join([lines[1]] * 40)}</p></main></body></html>",
+                html_page(name, f"<h1>{lines[0]}</h1>\n<p>{' '.join([lines[1]] * 40)}</p>"),
             )
             values["StatementURL"] = f"https://{site}/{path}"
         else:
@@ -168,9 +126,11 @@ def _uk_year(corpus: SyntheticCorpus, rng: random.Random, year: int, count: int,
                 page = f"{slug}/about/modern-slavery.html"
                 write_file(
                     corpus.root / "sites" / site / page,
-                    f"<!DOCTYPE html><html><head><title>{name}</title></head><body><main><h1>Modern slavery"
-                    f'</h1><p><a href="/{pdf_path}">Read our modern slavery statement (PDF)</a></p>'
-                    "</main></body></html>",
+                    html_page(
+                        name,
+                        "<h1>Modern slavery</h1>\n"
+                        f'<p><a href="/{pdf_path}">Read our modern slavery statement (PDF)</a></p>',
+                    ),
                 )
                 values["StatementURL"] = f"https://{site}/{page}"
         if "PDFURL" in header and i % 3 == 0 and values.get("StatementURL"):

@@ -12,7 +12,6 @@ import json
 import shutil
 from pathlib import Path
 
-from synthetic.corpus import minimal_pdf
 from synthetic.corpus_layout import (
     AU_COLUMNS,
     AU_CSV,
@@ -30,6 +29,7 @@ from synthetic.corpus_layout import (
     write_csv,
     write_file,
 )
+from synthetic.documents import minimal_pdf
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "files" / "crawler"
 

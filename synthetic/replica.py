@@ -49,6 +49,7 @@ from synthetic.corpus_layout import (
     UK_DOWNLOADS_HOST,
     UK_REGISTRY_HOST,
 )
+from synthetic.documents import html_page
 
 REGISTRY_SETTINGS = {
     "MSA_UK_DOWNLOADS_URL": UK_DOWNLOADS_HOST,
@@ -384,7 +385,7 @@ class Replica:
             f'<span class="search-results__item-period">{esc(row.values.get("PeriodEnd", ""))}</span></a>\n'
             for row in rows
         )
-        return _page("Search statements", f"<h1>Statements</h1>\n{items}")
+        return html_page("Search statements", f"<h1>Statements</h1>\n{items}")
 
 
 class _ReplicaServer(ThreadingHTTPServer):
@@ -467,19 +468,11 @@ def _closed_port() -> int:
 
 
 def _not_found() -> Reply:
-    return _html_reply(_page("Page not found", "<h1>Page not found</h1>"), status=404)
+    return _html_reply(html_page("Page not found", "<h1>Page not found</h1>"), status=404)
 
 
 def _html_reply(text: str, status: int = 200) -> Reply:
     return Reply(status, text.encode(), "text/html; charset=utf-8")
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
 
 
 def _uk_summary_page(rows: list[dict[str, str]], year: str, group: bool) -> str:
@@ -502,7 +495,7 @@ def _uk_summary_page(rows: list[dict[str, str]], year: str, group: bool) -> str:
         parts.append(
             f'<p><a class="govuk-link" href="{esc(first["PDFURL"])}">Download the statement (PDF)</a></p>'
         )
-    return _page(f"{name}: modern slavery statement summary", "\n".join(parts))
+    return html_page(f"{name}: modern slavery statement summary", "\n".join(parts))
 
 
 def _au_statement_page(statement_id: str, entry: dict[str, Any]) -> str:
@@ -514,7 +507,7 @@ def _au_statement_page(statement_id: str, entry: dict[str, Any]) -> str:
             f'<div id="the-statement-file"><iframe src="{pdf}" title="Statement file"></iframe></div>'
         )
         parts.append(f'<a class="au-btn" href="{pdf}">Download</a>')
-    return _page(f"Modern slavery statement {statement_id}", "\n".join(parts))
+    return html_page(f"Modern slavery statement {statement_id}", "\n".join(parts))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,7 @@ from extract import extract_document
 from extract.pdf_geometry import Line, Word
 from extract.pdf_layout import layout_page
 from extract.sentences import MAX_PIECE_CHARS, _pieces
-from synthetic.corpus import pdf_from_objects
+from synthetic.documents import pdf_from_objects
 
 
 def staircase_pdf(lines: int = 1200) -> bytes:
