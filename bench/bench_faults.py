@@ -140,7 +140,7 @@ def server_flood(data_dir: Path, args: argparse.Namespace) -> dict[str, object]:
     """msa serve on the publishing fixture while 30 heavy SQL requests and 4 cross joins are in flight
     (bench/fault_flood.py): the worst p95 of the home page and a canned query, and whether it held."""
     from bench.fault_flood import run_flood_scenario
-    from tests.publish_fixture import build_fixture_db
+    from synthetic.publish_db import build_fixture_db
 
     db = data_dir / "flood" / "msa.db"  # msa serve reads <data dir>/msa.db
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from msa.paths import METADATA_PATH  # noqa: E402
-from tests.publish_fixture import build_fixture_db, start_msa_serve  # noqa: E402
+from synthetic.publish_db import build_fixture_db  # noqa: E402
+from tests.publish_fixture import start_msa_serve  # noqa: E402
 
 RECURSIVE_COUNTER = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
 CROSS_JOIN = "select count(*) from sentences a, sentences b, sentences c, sentences d"

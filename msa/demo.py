@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.replica import Replica
 from crawler.run import CrawlOptions
 from msa.paths import SAMPLE_CORPUS, db_path
 from msa.pipeline import run_pipeline
 from msa.serve import serve as run_serve
+from synthetic.replica import Replica
 
 # Politeness exists for real servers; the replica is ours and local.
 # Scrapy's own INFO log (and its stats dump) would bury the demo's stage lines; the crawler's

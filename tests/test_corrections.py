@@ -15,7 +15,8 @@ from db.corrections import apply_corrections
 from msa.cli import main
 from msa.correct import run_correct
 from msa.corrections_csv import read_corrections
-from tests.publish_fixture import build_fixture_db, fetch, rows
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import fetch, rows
 
 HEADER = "sentence_id,field,value,reason,who\n"
 

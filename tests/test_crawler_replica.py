@@ -1,6 +1,7 @@
-"""The replica registry (crawler/replica.py), and both real spiders crawling it through `crawler.run.crawl`.
+"""The replica registry (synthetic/replica.py), and both real spiders crawling it through `crawler.run.crawl`.
 
-Corpus: tests/files/crawler/ (fictional; see make_fixtures.py there for what each entry exercises).
+Corpus: tests/files/crawler/ (fictional; its README.md says what each entry exercises, and
+synthetic/crawler_fixtures.py writes it).
 Only localhost is contacted.
 """
 
@@ -19,10 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 import sqlite_utils
 
-from crawler.replica import AU_REGISTER_HOST, UK_DOWNLOADS_HOST, Fault, Replica
 from crawler.run import crawl, report_lines
 from crawler.settings import USER_AGENT
 from db.crawl_sql import spider_reports
+from synthetic.replica import AU_REGISTER_HOST, UK_DOWNLOADS_HOST, Fault, Replica
 
 CORPUS = Path(__file__).parent / "files" / "crawler"
 SAMPLE_CORPUS = Path(__file__).parent.parent / "sample_corpus"

@@ -19,9 +19,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from crawler.replica import Fault, Replica
 from crawler.run import CLEAN_STOP, crawl
-from crawler.synthetic_corpus import write_synthetic_corpus
+from synthetic.corpus import write_synthetic_corpus
+from synthetic.replica import Fault, Replica
 
 MSA = Path(sys.executable).with_name("msa")
 SETTINGS = {

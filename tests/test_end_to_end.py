@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica import Replica
 from crawler.run import CrawlOptions
 from msa.demo import REPLICA_CRAWL_SETTINGS
 from msa.paths import SAMPLE_CORPUS, db_path
 from msa.pipeline import run_pipeline
 from msa.serve import datasette_app
+from synthetic.replica import Replica
 from tests.publish_fixture import rows
 
 EXPECTED = json.loads((SAMPLE_CORPUS / "expected.json").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from db import connect
 from msa import build_stage
 from msa.serve import PLUGINS_DIR
 from publish.boilerplate import name_variants, normalise, text_key
-from tests.publish_fixture import build_fixture_db, statements, write_statement
+from synthetic.publish_db import build_fixture_db, statements, write_statement
 
 
 def load_plugin():

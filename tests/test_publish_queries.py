@@ -7,7 +7,8 @@ import re
 import pytest
 
 from msa.serve import datasette_app
-from tests.publish_fixture import build_fixture_db, fetch, rows
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import fetch, rows
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +124,7 @@ def test_search_organisations(ds):
 def test_company_statements_over_the_years(ds):
     found = rows(ds, "/msa/company_statements.json?company=harbourline")
     assert [r["registry_year"] for r in found] == [2021, 2022, 2023]
-    assert [r["criteria_addressed"] for r in found] == [3, 6, 5]
+    assert [r["criteria_addressed"] for r in found] == [3, 7, 6]
     assert [r["signature"] for r in found] == [0, 1, 1]
     assert [r["impact_share"] for r in found] == [0.0, 0.167, 0.75]
     assert [r["impact_share_change"] for r in found] == [None, 0.167, 0.583]
@@ -223,7 +224,10 @@ def test_missing_content(ds):
     found = {r["statement_id"]: r for r in rows(ds, "/msa/missing_content.json")}
     assert found["uk-2022-KST00004"]["missing"] == "statement text not available"
     assert found["uk-2021-HLF00001"]["missing"] == "signature"
-    assert found["au-2023-303"]["missing"] == "approval; signature; s.16(1)(f) consultation"
+    # Banksia never names its reporting entity: (a) is missing with the approval, signature and (f).
+    assert found["au-2023-303"]["missing"] == (
+        "approval; signature; s.16(1)(a) reporting entity; s.16(1)(f) consultation"
+    )
     assert "s.16(1)(e) effectiveness" in found["au-2023-303"]["partly_met"]
     assert "uk-2022-HLF00001" not in found
     only_au = rows(ds, "/msa/missing_content.json?jurisdiction=au&year=2022")
@@ -300,7 +304,7 @@ def test_statements_with_impact_and_the_statements_behind_them(ds):
 def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
     from db import connect
     from msa import build_stage
-    from tests.publish_fixture import Line, statements, write_statement
+    from synthetic.publish_db import Line, statements, write_statement
 
     repaid = (
         "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment "

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from msa.serve import PLUGINS_DIR, datasette_app
-from tests.publish_fixture import build_fixture_db
+from synthetic.publish_db import build_fixture_db
 
 
 def load_cache_plugin():

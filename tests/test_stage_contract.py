@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from crawler import run as crawl_stage
-from crawler.replica import Replica
 from crawler.run import CRAWL_VERSION, CrawlError, CrawlOptions, crawl_report
 from crawler.stored import resume_point
 from db import SCHEMA_VERSION, connect
@@ -26,6 +25,7 @@ from msa.demo import REPLICA_CRAWL_SETTINGS
 from msa.engines import EngineOptions
 from msa.extract_stage import ExtractOptions
 from msa.paths import SAMPLE_CORPUS, db_path
+from synthetic.replica import Replica
 
 
 def stored_run(db, run_id: str) -> dict:
