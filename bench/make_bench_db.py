@@ -35,6 +35,7 @@ if str(REPO_ROOT) not in sys.path:
 
 from db import connect  # noqa: E402
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS  # noqa: E402
+from msa.build_stage import run_build  # noqa: E402
 
 SAMPLE_TEXTS = REPO_ROOT / "sample_corpus" / "sources" / "documents"
 SYNTHETIC_NOTE = (
@@ -532,8 +533,6 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
 
 def make_bench_db(out: Path, sentences: int, source: Path | None = None, seed: int = 1) -> dict:
     """Generate, then build (search, compliance, boilerplate); returns counts and timings."""
-    from msa.build_stage import run_build
-
     start = time.perf_counter()
     docs = source_docs(source)
     counts = generate(out, sentences, docs, seed)

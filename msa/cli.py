@@ -16,6 +16,7 @@ import click
 
 from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
+from msa.serve import serve as run_serve
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
 
@@ -48,7 +49,7 @@ def crawl_settings(
     years: str | None, limit: int | None, settings: tuple[str, ...] = ()
 ) -> dict[str, str | int]:
     """CLI options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
-    from msa.pipeline import crawl_overrides
+    from msa.pipeline import crawl_overrides  # lazy: spaCy, the models and Scrapy
 
     return crawl_overrides(parse_years(years), limit, dict(s.split("=", 1) for s in settings))
 
@@ -79,8 +80,8 @@ def crawl(
     Logs a progress line every MSA_PROGRESS_SECONDS; ends with the crawl report (also stored in the
     crawl_runs table). An interrupted crawl (Ctrl-C) resumes when run again.
     """
-    from crawler.run import crawl as run_crawl
-    from crawler.run import report_lines
+    from crawler.run import crawl as run_crawl  # lazy: sqlite-utils
+    from crawler.run import report_lines  # lazy: sqlite-utils
 
     overrides = crawl_settings(years, limit, settings)
     try:
@@ -164,8 +165,8 @@ def extract(
     engine: EngineOptions,
 ) -> None:
     """Extract pages and sentences from every pending document, in parallel over documents."""
-    from db import connect
-    from msa.extract_stage import ExtractOptions, run_extract
+    from db import connect  # lazy: sqlite-utils
+    from msa.extract_stage import ExtractOptions, run_extract  # lazy: spaCy and the PDF backends
 
     report = run_extract(
         connect(db_path(data_dir)),
@@ -185,8 +186,8 @@ def extract(
 @engine_options
 def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) -> None:
     """Label sentences (in parallel over documents) and summarise statements."""
-    from db import connect
-    from msa.classify_stage import run_classify
+    from db import connect  # lazy: sqlite-utils
+    from msa.classify_stage import run_classify  # lazy: scipy and the models
 
     report = run_classify(connect(db_path(data_dir)), engine=engine, force=force, show_progress=not quiet)
     click.echo(report.line())
@@ -196,8 +197,8 @@ def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) ->
 @data_dir_option
 def build(data_dir: Path) -> None:
     """Build search indexes and seal the database for serving."""
-    from db import connect
-    from msa.build_stage import run_build
+    from db import connect  # lazy: sqlite-utils
+    from msa.build_stage import run_build  # lazy: sqlite-utils and scipy
 
     report = run_build(connect(db_path(data_dir)))
     click.echo(report.line())
@@ -218,8 +219,6 @@ def build(data_dir: Path) -> None:
 )
 def serve(data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Path | None) -> None:
     """Serve the corpus with Datasette (read-only, immutable)."""
-    from msa.serve import serve as run_serve
-
     path = db_path(data_dir)
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: run `msa run` or `msa demo` first")
@@ -245,7 +244,7 @@ def run(
     engine: EngineOptions,
 ) -> None:
     """Crawl, extract, classify and build: the whole pipeline (extract and classify with --engine)."""
-    from msa.pipeline import run_pipeline
+    from msa.pipeline import run_pipeline  # lazy: spaCy, the models and Scrapy
 
     for line in run_pipeline(
         data_dir,
@@ -267,7 +266,7 @@ def run(
 @quiet_option
 def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
     """The whole pipeline on the embedded sample corpus, against a local replica of both registries."""
-    from msa.demo import run_demo
+    from msa.demo import run_demo  # lazy: spaCy, the models and Scrapy
 
     run_demo(data_dir, serve=do_serve, port=port, show_progress=not quiet)
 
@@ -280,7 +279,7 @@ def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
 @quiet_option
 def label(input_path: Path, output_path: Path, quiet: bool) -> None:
     """Label a CSV of sentences (statement_id, sentence_idx, sentence) with both label layers."""
-    from msa.label_csv import LabelInputError, label_csv
+    from msa.label_csv import LabelInputError, label_csv  # lazy: scipy and the models
 
     try:
         n = label_csv(input_path, output_path, show_progress=not quiet)
@@ -302,9 +301,9 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
 
     Exits with status 1 when no file could be extracted.
     """
-    from extract.cli_output import sentence_records
-    from msa.extract_files import extract_files
-    from msa.extract_stage import ExtractOptions
+    from extract.cli_output import sentence_records  # lazy: spaCy and the PDF backends
+    from msa.extract_files import extract_files  # lazy: spaCy and the PDF backends
+    from msa.extract_stage import ExtractOptions  # lazy: spaCy and the PDF backends
 
     out = sys.stdout
     extracted = 0
@@ -327,7 +326,7 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
 def train(model: str, output: Path | None, shared: Path | None) -> None:
     """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
     if model == "criteria":
-        from training.criteria_train import train_criteria
+        from training.criteria_train import train_criteria  # lazy: torch
 
         report = train_criteria(out_dir=output, shared=shared)
         click.echo(
@@ -336,8 +335,8 @@ def train(model: str, output: Path | None, shared: Path | None) -> None:
             )
         )
     else:
-        from training.evidence_train import MODEL_DIR
-        from training.evidence_train import train as train_evidence
+        from training.evidence_train import MODEL_DIR  # lazy: sklearn, pandas
+        from training.evidence_train import train as train_evidence  # lazy: sklearn, pandas
 
         for path in train_evidence(shared, output or MODEL_DIR):
             click.echo(f"{path} {path.stat().st_size / 1e6:.2f} MB")
@@ -350,12 +349,12 @@ def train(model: str, output: Path | None, shared: Path | None) -> None:
 def evaluate(model: str, shared: Path | None, saved: bool) -> None:
     """Cross-validate a classifier, grouped by statement, and print per-label scores."""
     if model == "criteria":
-        from training.criteria_eval import evaluate_criteria, saved_report_text
+        from training.criteria_eval import evaluate_criteria, saved_report_text  # lazy: sklearn, pandas
 
         click.echo(saved_report_text() if saved else evaluate_criteria(shared))
     else:
-        from training.evidence_eval import evaluate as evaluate_evidence
-        from training.evidence_eval import format_report
+        from training.evidence_eval import evaluate as evaluate_evidence  # lazy: sklearn, pandas
+        from training.evidence_eval import format_report  # lazy: sklearn, pandas
 
         click.echo(format_report(evaluate_evidence(shared)))
 

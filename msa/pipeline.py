@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from crawler.run import crawl, report_lines
 from db import connect
 from msa.build_stage import run_build
 from msa.classify_stage import run_classify
@@ -57,8 +58,6 @@ def run_pipeline(
     show_progress: bool = True,
 ) -> Iterator[str]:
     """Crawl with the given spiders, then every later stage; yields progress lines."""
-    from crawler.run import crawl, report_lines
-
     report = crawl(spiders, data_dir=data_dir, settings_overrides=crawl_overrides(years, limit, settings))
     yield "crawl: " + "; ".join(report_lines(report))
     yield from run_stages(data_dir, ocr=ocr, engine=engine, show_progress=show_progress)
