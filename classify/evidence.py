@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from classify.context import neighbour_vectors
+from classify.encoder import ENCODER_DIR, ENCODER_FILE
 from classify.evidence_features import NgramVocabulary, feature_matrix
 from classify.evidence_rules import FUTURE, activity_counts, business_events, forward_list_items, rule_label
 from vocabulary.labels import EVIDENCE_LABELS
@@ -39,8 +40,6 @@ def committed_impact_confidence(model_dir: str | None = None) -> float:
 
 def _encoder_matches(fingerprint: str | None, encoder_dir: str | Path | None = None) -> bool:
     """Whether the encoder file is the one the embedding head was trained on."""
-    from classify.encoder import ENCODER_DIR, ENCODER_FILE
-
     path = Path(encoder_dir or ENCODER_DIR) / ENCODER_FILE
     if not fingerprint or not path.exists():
         return False

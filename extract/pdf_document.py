@@ -133,7 +133,7 @@ def read_raw_pages(
         if count == 0:
             raise PdfOpenError("no pages")
         if backend == "pdfplumber":
-            from extract.pdf_plumber import plumber_pages
+            from extract.pdf_plumber import plumber_pages  # lazy: pdfplumber loads only for its backend
 
             pages = plumber_pages(body)
             return [pages[n] for n in sorted(pages)], {n: "pdfplumber" for n in pages}
@@ -153,7 +153,7 @@ def read_raw_pages(
     if backend == "auto":
         garbled = [page.page_no for page in raw if pdfium_text_is_garbled(page)]
         if garbled:
-            from extract.pdf_plumber import plumber_pages
+            from extract.pdf_plumber import plumber_pages  # lazy: pdfplumber, only for garbled pages
 
             for number, page in plumber_pages(body, garbled).items():
                 raw[number - 1] = page

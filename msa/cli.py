@@ -17,6 +17,7 @@ import click
 from crawler.run import CrawlOptions
 from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
+from msa.serve import serve as run_serve
 from vocabulary.pdf_backends import DEFAULT_PDF_BACKEND, PDF_BACKENDS
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
@@ -92,8 +93,8 @@ def crawl(
     Logs a progress line every MSA_PROGRESS_SECONDS; ends with the crawl report (also stored in the
     stage_runs and crawl_runs tables). An interrupted crawl (Ctrl-C) resumes when run again.
     """
-    from crawler import run as crawl_stage
-    from db import connect
+    from crawler import run as crawl_stage  # lazy: Scrapy and sqlite-utils
+    from db import connect  # lazy: sqlite-utils
 
     db = connect(db_path(data_dir))
     try:
@@ -178,8 +179,8 @@ def extract(
     engine: EngineOptions,
 ) -> None:
     """Extract pages and sentences from every pending document, in parallel over documents."""
-    from db import connect
-    from msa import extract_stage
+    from db import connect  # lazy: sqlite-utils
+    from msa import extract_stage  # lazy: spaCy and the PDF backends
 
     options = extract_stage.ExtractOptions(
         backend=backend,
@@ -201,8 +202,8 @@ def extract(
 @engine_options
 def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) -> None:
     """Label sentences (in parallel over documents) and summarise statements."""
-    from db import connect
-    from msa import classify_stage
+    from db import connect  # lazy: sqlite-utils
+    from msa import classify_stage  # lazy: scipy and the models
 
     options = classify_stage.ClassifyOptions(force=force, engine=engine, show_progress=not quiet)
     report = classify_stage.run(connect(db_path(data_dir)), data_dir, options)
@@ -213,8 +214,8 @@ def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) ->
 @data_dir_option
 def build(data_dir: Path) -> None:
     """Build search indexes and seal the database for serving."""
-    from db import connect
-    from msa import build_stage
+    from db import connect  # lazy: sqlite-utils
+    from msa import build_stage  # lazy: sqlite-utils and scipy
 
     report = build_stage.run(connect(db_path(data_dir)), data_dir, build_stage.BuildOptions())
     click.echo(report.line())
@@ -235,8 +236,6 @@ def build(data_dir: Path) -> None:
 )
 def serve(data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Path | None) -> None:
     """Serve the corpus with Datasette (read-only, immutable)."""
-    from msa.serve import serve as run_serve
-
     path = db_path(data_dir)
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: run `msa run` or `msa demo` first")
@@ -262,7 +261,7 @@ def run(
     engine: EngineOptions,
 ) -> None:
     """Crawl, extract, classify and build: the whole pipeline (extract and classify with --engine)."""
-    from msa.pipeline import run_pipeline
+    from msa.pipeline import run_pipeline  # lazy: spaCy, the models and Scrapy
 
     for line in run_pipeline(
         data_dir,
@@ -282,7 +281,7 @@ def run(
 @quiet_option
 def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
     """The whole pipeline on the embedded sample corpus, against a local replica of both registries."""
-    from msa.demo import run_demo
+    from msa.demo import run_demo  # lazy: spaCy, the models and Scrapy
 
     run_demo(data_dir, serve=do_serve, port=port, show_progress=not quiet)
 
@@ -295,7 +294,7 @@ def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
 @quiet_option
 def label(input_path: Path, output_path: Path, quiet: bool) -> None:
     """Label a CSV of sentences (statement_id, sentence_idx, sentence) with both label layers."""
-    from msa.label_csv import LabelInputError, label_csv
+    from msa.label_csv import LabelInputError, label_csv  # lazy: scipy and the models
 
     try:
         n = label_csv(input_path, output_path, show_progress=not quiet)
@@ -314,9 +313,9 @@ def correct(path: Path, data_dir: Path, rebuild: bool) -> None:
     Every row is checked first: on any error nothing is stored and every error is printed. The
     statements the corrections touch are summarised again and the published tables rebuilt.
     """
-    from db import connect
-    from msa.correct import run_correct
-    from msa.corrections_csv import CorrectionsError
+    from db import connect  # lazy: sqlite-utils
+    from msa.correct import run_correct  # lazy: sqlite-utils and, to re-summarise, the classifier
+    from msa.corrections_csv import CorrectionsError  # lazy: read only by this command
 
     database = db_path(data_dir)
     if not database.exists():
@@ -343,9 +342,9 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
 
     Exits with status 1 when no file could be extracted.
     """
-    from extract.cli_output import sentence_records
-    from msa.extract_files import extract_files
-    from msa.extract_stage import ExtractOptions
+    from extract.cli_output import sentence_records  # lazy: spaCy and the PDF backends
+    from msa.extract_files import extract_files  # lazy: spaCy and the PDF backends
+    from msa.extract_stage import ExtractOptions  # lazy: spaCy and the PDF backends
 
     out = sys.stdout
     extracted = 0
@@ -374,7 +373,7 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
 def train(model: str, output: Path | None, shared: Path | None, corrections: Path | None) -> None:
     """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
     if model == "criteria":
-        from training.criteria_train import TrainConfig, train_criteria
+        from training.criteria_train import TrainConfig, train_criteria  # lazy: torch
 
         cfg = TrainConfig(corrections=str(corrections) if corrections else None)
         report = train_criteria(out_dir=output, shared=shared, cfg=cfg)
@@ -384,8 +383,8 @@ def train(model: str, output: Path | None, shared: Path | None, corrections: Pat
             )
         )
     else:
-        from training.evidence_train import MODEL_DIR
-        from training.evidence_train import train as train_evidence
+        from training.evidence_train import MODEL_DIR  # lazy: sklearn, pandas
+        from training.evidence_train import train as train_evidence  # lazy: sklearn, pandas
 
         for path in train_evidence(shared, output or MODEL_DIR, corrections=corrections):
             click.echo(f"{path} {path.stat().st_size / 1e6:.2f} MB")
@@ -398,12 +397,12 @@ def train(model: str, output: Path | None, shared: Path | None, corrections: Pat
 def evaluate(model: str, shared: Path | None, saved: bool) -> None:
     """Cross-validate a classifier, grouped by statement, and print per-label scores."""
     if model == "criteria":
-        from training.criteria_eval import evaluate_criteria, saved_report_text
+        from training.criteria_eval import evaluate_criteria, saved_report_text  # lazy: sklearn, pandas
 
         click.echo(saved_report_text() if saved else evaluate_criteria(shared))
     else:
-        from training.evidence_eval import evaluate as evaluate_evidence
-        from training.evidence_eval import format_report
+        from training.evidence_eval import evaluate as evaluate_evidence  # lazy: sklearn, pandas
+        from training.evidence_eval import format_report  # lazy: sklearn, pandas
 
         click.echo(format_report(evaluate_evidence(shared)))
 
