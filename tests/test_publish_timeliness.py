@@ -10,9 +10,12 @@ from datetime import date
 
 import pytest
 
+from db import connect
 from msa.serve import datasette_app
 from publish.timeliness import (
+    Dated,
     StatementDates,
+    build_statement_timeliness,
     deadline,
     statement_dates,
     timeliness_row,
@@ -25,8 +28,6 @@ TODAY = date(2026, 1, 1)
 
 def _dates(**kwargs) -> StatementDates:
     """StatementDates from plain ISO strings: period_end='2023-03-31', published=('2023-10-01', False)."""
-    from publish.timeliness import Dated
-
     values = {}
     for name, value in kwargs.items():
         if name in ("jurisdiction", "text_period_end", "text_approved", "unreadable"):
@@ -53,6 +54,12 @@ def _row(**kwargs) -> dict:
         ("2022-04-03", date(2022, 4, 3)),  # AU register and the crawler's own ISO form
         ("2023-07-24T10:15:00", date(2023, 7, 24)),  # UK PDFDate
         ("2023-07-24T10:15:00Z", date(2023, 7, 24)),
+        ("2023-07-24T10:15:00.123+01:00", date(2023, 7, 24)),
+        ("2023-07-24 10:15", date(2023, 7, 24)),
+        (" 1/4/2022 ", date(2022, 4, 1)),
+        ("14/05/2021 09:30:00", date(2021, 5, 14)),
+        ("2021/05/14", None),  # neither form
+        ("14/05/21", None),  # a two-digit year is not guessed at
         ("29/02/2024", date(2024, 2, 29)),
         ("29/02/2023", None),  # not a leap year
         ("31/04/2022", None),
@@ -68,25 +75,29 @@ def test_registry_dates_are_read_day_first_or_iso(text, expected):
     assert to_date(text) == expected
 
 
-def _uk_statement(**row) -> dict:
-    return {
-        "jurisdiction": "uk",
-        "period_start": "2022-04-01",
-        "period_end": "2023-03-31",
-        "date_approved": "2023-07-19",
-        "registry_row": json.dumps([row]),
-    }
+UK_STATEMENT = {
+    "jurisdiction": "uk",
+    "period_start": "2022-04-01",
+    "period_end": "2023-03-31",
+    "date_approved": "2023-07-19",
+}
+AU_STATEMENT = {
+    "jurisdiction": "au",
+    "period_start": "2021-07-01",
+    "period_end": "2022-06-30",
+    "date_approved": None,
+}
 
 
 def test_uk_dates_and_their_sources_from_the_registry_row():
-    statement = _uk_statement(
-        StatementEndDate="31/03/2023",
-        DateApproved="19/07/2023",
-        StatementPublishedDate="24/07/2023",
-        PDFDate="2023-07-20T09:00:00",
-        LastUpdated="02/08/2023",
-    )
-    dates = statement_dates(statement, None)
+    row = {
+        "StatementEndDate": "31/03/2023",
+        "DateApproved": "19/07/2023",
+        "StatementPublishedDate": "24/07/2023",
+        "PDFDate": "2023-07-20T09:00:00",
+        "LastUpdated": "02/08/2023",
+    }
+    dates = statement_dates(UK_STATEMENT, [row], None)
     assert (dates.period_end.value, dates.period_end.source) == (
         date(2023, 3, 31),
         "registry StatementEndDate",
@@ -98,75 +109,95 @@ def test_uk_dates_and_their_sources_from_the_registry_row():
 
 
 def test_without_a_publication_date_the_earliest_date_it_was_out_by_is_used():
-    rows_json = [
+    group = [
         {"PDFDate": "2023-08-09T10:00:00", "LastUpdated": "02/08/2023"},
         {"PDFDate": "", "LastUpdated": "28/07/2023"},  # a group statement: one row per member
     ]
-    dates = statement_dates({**_uk_statement(), "registry_row": json.dumps(rows_json)}, None)
+    dates = statement_dates(UK_STATEMENT, group, None)
     assert dates.published.value == date(2023, 7, 28)
     assert (dates.published.source, dates.published.exact) == ("registry LastUpdated", False)
 
 
 def test_au_dates_come_from_the_register_and_the_statement_text():
-    statement = {
-        "jurisdiction": "au",
-        "period_start": "2021-07-01",
-        "period_end": "2022-06-30",
-        "date_approved": None,
-        "registry_row": json.dumps([{"IDX": "2022-1", "PeriodEnd": "2022-06-30"}]),
-    }
     metadata = {
         "approval_date": "15 December 2022",
         "approval_date_iso": "2022-12-15",
         "reporting_period": {"start": "2021-07-01", "end": "2022-06-30", "text": "..."},
     }
-    dates = statement_dates(statement, metadata)
+    dates = statement_dates(AU_STATEMENT, [{"IDX": "2022-1", "PeriodEnd": "2022-06-30"}], metadata)
     assert (dates.period_end.source, dates.approved.source) == (
         "register PeriodEnd",
         "statement text (approval sentence)",
     )
     assert dates.approved.value == date(2022, 12, 15) and dates.published is None
     # an older export's lodgement date is exact, the register's own publication a date it was out by
-    older = {
-        **statement,
-        "registry_row": json.dumps([{"SubmittedAt": "2022-12-20", "PublishedAt": "2023-01-09"}]),
-    }
-    assert statement_dates(older, metadata).published.source == "register SubmittedAt"
-    newer = {**statement, "registry_row": json.dumps([{"PublishedAt": "2023-01-09"}])}
-    assert statement_dates(newer, metadata).published.exact is False
+    older = [{"SubmittedAt": "2022-12-20", "PublishedAt": "2023-01-09"}]
+    assert statement_dates(AU_STATEMENT, older, metadata).published.source == "register SubmittedAt"
+    assert statement_dates(AU_STATEMENT, [{"PublishedAt": "2023-01-09"}], metadata).published.exact is False
 
 
 def test_text_dates_fill_what_the_registry_lacks():
-    statement = {**_uk_statement(), "period_end": None, "date_approved": None}
+    statement = {**UK_STATEMENT, "period_end": None, "date_approved": None}
     signed = {
         "reporting_period": {"end": "2023-03-31"},
         "signatory": {"name": "A B", "date_iso": "2023-07-01"},
     }
-    dates = statement_dates(statement, signed)
+    dates = statement_dates(statement, [], signed)
     assert (dates.period_end.source, dates.approved.source) == (
         "statement text (reporting period)",
         "statement text (signature date)",
     )
     with_sentence = {**signed, "approval_date_iso": "2023-06-30"}
-    assert statement_dates(statement, with_sentence).approved.value == date(2023, 6, 30)
+    assert statement_dates(statement, [], with_sentence).approved.value == date(2023, 6, 30)
 
 
 def test_unreadable_registry_values_are_named_not_guessed():
-    statement = {
-        **_uk_statement(DateApproved="31/02/2023", StatementPublishedDate="soon"),
-        "date_approved": None,
-    }
-    row = timeliness_row(
-        "uk-2023-x", 2023, statement_dates(statement, {"reporting_period": "garbled"}), TODAY
-    )
-    assert row["dates_missing"] == 1
-    assert row["missing_dates"] == (
+    row = {"DateApproved": "31/02/2023", "StatementPublishedDate": "soon", "LastUpdated": 20230801}
+    dates = statement_dates({**UK_STATEMENT, "date_approved": None}, [row], {"reporting_period": "garbled"})
+    found = timeliness_row("uk-2023-x", 2023, dates, TODAY)
+    assert found["dates_missing"] == 1
+    assert found["missing_dates"] == (
         "approval; publication; unreadable: registry DateApproved '31/02/2023'; "
         "unreadable: registry StatementPublishedDate 'soon'"
     )
-    assert row["late"] is None
-    broken = statement_dates({**_uk_statement(), "registry_row": "{not json"}, None)
-    assert broken.published is None and broken.period_end.value == date(2023, 3, 31)
+    assert found["late"] is None
+
+
+def test_the_build_reads_what_it_can_of_broken_rows(tmp_path):
+    db = connect(tmp_path / "msa.db")
+    good = {"StatementEndDate": "31/03/2023", "StatementPublishedDate": "24/07/2023"}
+    for statement_id, registry_row in [
+        ("uk-2023-good", json.dumps([good])),
+        ("uk-2023-broken", "{not json"),
+        ("uk-2023-object", json.dumps(good)),
+        ("uk-2023-none", None),
+    ]:
+        db["statements"].insert(
+            {
+                **UK_STATEMENT,
+                "statement_id": statement_id,
+                "registry_year": 2023,
+                "registry_row": registry_row,
+            }
+        )
+    db["documents"].insert(
+        {"document_id": "d1", "media_type": "pdf", "size_bytes": 1, "path": "x", "doc_metadata": "{bad"}
+    )
+    db["statement_summaries"].insert(
+        {"statement_id": "uk-2023-broken", "summary_version": "s", "document_id": "d1", "sentence_count": 0}
+        | {f"n_{label}": 0 for label in ("commitment", "action", "impact", "negative", "none")}
+    )
+    assert build_statement_timeliness(db, today=TODAY) == 4
+    found = {r["statement_id"]: r for r in db["statement_timeliness"].rows}
+    assert (found["uk-2023-good"]["published_on"], found["uk-2023-good"]["late"]) == ("2023-07-24", 0)
+    for statement_id in ("uk-2023-broken", "uk-2023-object", "uk-2023-none"):
+        row = found[statement_id]
+        # the statements table's own parsed dates still count; the publication is missing
+        assert (row["period_end"], row["approved_on"], row["missing_dates"]) == (
+            "2023-03-31",
+            "2023-07-19",
+            "publication",
+        ), statement_id
 
 
 # --- the deadline ---------------------------------------------------------------------------------
