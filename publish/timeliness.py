@@ -9,7 +9,9 @@ when the registry lacks it, and every date keeps the name of its source.
 Not every registry date says when a statement was published. UK `LastUpdated` is the last change to
 the registry entry and `PDFDate` the registry copy's upload, AU `PublishedAt` the register's own
 publication after lodgement: each shows the statement was out by then, not that it was not out earlier.
-Such a date can show a statement was on time, never that it was late (`published_exact` = 0).
+Such a date can show a statement was on time, never that it was late (`published_exact` = 0). The
+current AU export dates no lodgement at all, and the dates on an AU statement page are not read (the
+crawler keeps only the PDF the page leads to), so AU lateness rests on an approval after the deadline.
 
 Pure functions (dates in, a row out) and `build_statement_timeliness`, the build-stage edge.
 """
@@ -38,7 +40,9 @@ DEADLINE_RULE = {
 # A reporting period is a financial year; company law lets one run to 18 months (a changed year end).
 LONGEST_PERIOD_MONTHS = 18
 # Registry columns that date a statement's publication, best first: (column, exact). An inexact one
-# is a date the statement was out by (a later change or upload), see the module docstring.
+# is a date the statement was out by (a later change or upload), see the module docstring. Real UK files
+# seen so far have PDFDate and LastUpdated; StatementPublishedDate is the sample corpus's; SubmittedAt and
+# PublishedAt are the older AU export's.
 PUBLICATION_COLUMNS: tuple[tuple[str, bool], ...] = (
     ("StatementPublishedDate", True),
     ("SubmittedAt", True),
