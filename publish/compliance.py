@@ -5,7 +5,8 @@ and the document the summary read, so the compliance summary, the dashboard and 
 read one small, indexed table instead of re-joining the corpus on every request. Statements
 whose text could not be read keep their registry columns but carry NULL criteria (`assessed` = 0):
 "not assessed" is not "not met". AU s.16 verdicts are filled for AU statements only and the UK
-s.54(5) areas for UK statements only, since each test is its own jurisdiction's law.
+s.54(5) areas for UK statements only, since each test is its own jurisdiction's law. The timeliness
+flags come from `statement_timeliness` (publish/timeliness.py), which the build makes first.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from db.schema import PRIMARY_DOCUMENT_URL_SQL
+from publish.timeliness import COLUMNS as TIMELINESS_TABLE_COLUMNS
 from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 from vocabulary.roles import PARENT, REPORTING
 
@@ -37,6 +39,14 @@ LEAD_ORGANISATION_SQL = f"""(SELECT so.organisation_id FROM statement_organisati
     WHERE so.statement_id = st.statement_id
     ORDER BY CASE so.role WHEN '{PARENT}' THEN 0 WHEN '{REPORTING}' THEN 1 ELSE 2 END, so.organisation_id
     LIMIT 1)"""
+# From `statement_timeliness` (publish/timeliness.py, built before this table): each statement's
+# deadline, days from its period end, and flags, so the compliance CSV carries them.
+TIMELINESS_FLAGS = ("late", "approved_before_period_end", "dates_missing", "dates_inconsistent")
+TIMELINESS_COLUMNS: dict[str, str] = {
+    name: sql_type
+    for name, sql_type in TIMELINESS_TABLE_COLUMNS
+    if name in ("deadline", "days_to_approval", "days_to_publication", *TIMELINESS_FLAGS)
+}
 
 
 def columns() -> list[tuple[str, str]]:
@@ -74,6 +84,7 @@ def columns() -> list[tuple[str, str]]:
         ("registry_pdf_url", "TEXT"),
         ("period_start", "TEXT"),
         ("period_end", "TEXT"),
+        *[(name, sql_type) for name, sql_type in TIMELINESS_COLUMNS.items()],
     ]
     return cols
 
@@ -113,6 +124,7 @@ def select_sql() -> str:
         "registry_pdf_url": "st.registry_pdf_url",
         "period_start": "st.period_start",
         "period_end": "st.period_end",
+        **{name: f"tl.{name}" for name in TIMELINESS_COLUMNS},
     }
     for c in CRITERIA:
         exprs[c] = f"{when} ss.{c} END"
@@ -131,7 +143,8 @@ FROM statements st
 LEFT JOIN statement_summaries ss ON ss.statement_id = st.statement_id
 LEFT JOIN (SELECT st.statement_id AS statement_id, {LEAD_ORGANISATION_SQL} AS organisation_id
            FROM statements st) lead ON lead.statement_id = st.statement_id
-LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id"""
+LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id
+LEFT JOIN statement_timeliness tl ON tl.statement_id = st.statement_id"""
 
 
 def summary_measures() -> list[tuple[str, str]]:
@@ -153,6 +166,7 @@ def summary_measures() -> list[tuple[str, str]]:
             (f"uk_{area}_detected_share", f"detected_{area}"),
         ]
     out += [("uk_mismatches_per_statement", "uk_mismatches"), ("mean_impact_share", "impact_share")]
+    out += [(f"{flag}_share", flag) for flag in TIMELINESS_FLAGS]
     return out
 
 

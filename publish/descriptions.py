@@ -6,7 +6,8 @@ that every column of every table and view in a built database has one.
 
 from __future__ import annotations
 
-from publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
+from publish.compliance import AU_COLUMNS, TIMELINESS_COLUMNS, rollup_columns, summary_measures
+from publish.timeliness import DEADLINE_RULE, LONGEST_PERIOD_MONTHS
 from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 
 CRITERION_TEXT = {
@@ -116,6 +117,45 @@ STATEMENTS = {
 }
 
 
+DATE_SOURCE = (
+    "Where the date was read: a registry column (e.g. 'registry DateApproved', 'register PeriodEnd') or the "
+    "statement text (reporting period, approval sentence, signature date) when the registry lacks it"
+)
+TIMELINESS = {
+    "period_start": "Start of the reporting period (ISO date)",
+    "period_start_source": DATE_SOURCE,
+    "period_end": "End of the reporting period (ISO date) the deadline counts from",
+    "period_end_source": DATE_SOURCE,
+    "approved_on": "When the statement was approved (ISO date)",
+    "approved_source": DATE_SOURCE,
+    "published_on": "When the statement was published (UK) or lodged (AU), as far as the registry dates it "
+    "(ISO date)",
+    "published_source": DATE_SOURCE + "; UK StatementPublishedDate, else the earliest of PDFDate and "
+    "LastUpdated; AU SubmittedAt, else PublishedAt (older exports only: the current AU export has no date)",
+    "published_exact": "1 if published_on is the publication (or lodgement) date itself; 0 if it is a date "
+    "the statement was out by (UK LastUpdated, the entry's last change; PDFDate, the registry copy's "
+    "upload; AU PublishedAt), which can show it was on time but not that it was late",
+    "deadline": "The last day the statement is on time: 6 months after the period end (30 June to "
+    "31 December, 31 August to the end of February). AU: "
+    + DEADLINE_RULE["au"]
+    + ". UK: "
+    + DEADLINE_RULE["uk"],
+    "days_to_approval": "Days from the period end to approval (negative: approved before the period ended)",
+    "days_to_publication": "Days from the period end to publication (or lodgement)",
+    "late": "1 if approved after the deadline, or published after it by an exact date; 0 if published (or "
+    "out, by a registry date) by the deadline; NULL if the dates cannot tell",
+    "late_by": "Which date decided late (or on time): approval or publication",
+    "days_past_deadline": "Late statements: days from the deadline to the date that made them late",
+    "approved_before_period_end": "1 if approved on or before the last day of the period it reports on",
+    "dates_missing": "1 if the period end, the approval or the publication date is not known",
+    "missing_dates": "Those not known: period end; approval; publication",
+    "dates_inconsistent": "1 if the dates cannot all be true: see inconsistencies",
+    "inconsistencies": "In words: period ending before it starts or longer than "
+    f"{LONGEST_PERIOD_MONTHS} months, published before approved or before the period ended, a registry "
+    "date the statement text contradicts, a date in the future (after the build)",
+}
+
+
 def measure_descriptions() -> dict[str, str]:
     """What each share of the compliance summary is a share of (publish/compliance.py names them)."""
     out = {f"{c}_share": f"{SHARE_NOTE} whose text {CRITERION_TEXT[c]}" for c in CRITERIA}
@@ -134,6 +174,17 @@ def measure_descriptions() -> dict[str, str]:
         "UK only: mean number of areas where the registry declaration and the text disagree"
     )
     out["mean_impact_share"] = "Mean over the assessed statements of impact / (commitment + action + impact)"
+    out["late_share"] = (
+        "0-1 share of the statements in the row whose dates tell (late not NULL) that were late"
+    )
+    out["approved_before_period_end_share"] = (
+        "0-1 share of the statements in the row with an approval date and a period end that were approved "
+        "on or before the period's last day"
+    )
+    out["dates_missing_share"] = (
+        "0-1 share of the statements in the row missing a period end, an approval or a publication date"
+    )
+    out["dates_inconsistent_share"] = "0-1 share of the statements in the row whose dates cannot all be true"
     assert set(out) == {name for name, _ in summary_measures()}
     return out
 
@@ -324,6 +375,18 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "registry_pdf_url": "A copy hosted by the registry, when there is one",
             "period_start": "Start of the reporting period",
             "period_end": "End of the reporting period",
+            **{name: TIMELINESS[name] for name in TIMELINESS_COLUMNS},
+        },
+    ),
+    "statement_timeliness": (
+        "Per statement: the reporting period's end, when the statement was approved and published, each date "
+        "with its source, the 6-month deadline, and flags (late, approved before the period ended, dates "
+        "missing or inconsistent).",
+        {
+            "statement_id": STATEMENT_ID,
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            **TIMELINESS,
         },
     ),
     "compliance_groups": (
@@ -554,6 +617,16 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "p.N', or the closest candidates when none was found (verdict_sentences)",
         "sentences_link": "Those sentences in the verdict_sentences table, with their pages",
         "document_url": "The original document that was analysed",
+        "registry_url": "The statement's page on the registry",
+        "statement_id": STATEMENT_ID,
+    },
+    "late_statements": {
+        "organisation": ORGANISATION,
+        "jurisdiction": JURISDICTION,
+        "registry_year": YEAR,
+        "flags": "What the dates show: late, approved_before_period_end, dates_inconsistent, dates_missing, "
+        "late_unknown (the dates cannot tell whether it was late), separated by '; '",
+        **TIMELINESS,
         "registry_url": "The statement's page on the registry",
         "statement_id": STATEMENT_ID,
     },

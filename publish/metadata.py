@@ -56,6 +56,7 @@ evidence of impact.</p>
 <a href="/{DATABASE}/compliance_summary">compliance summary</a> &middot;
 <a href="/{DATABASE}/missing_content">statements missing mandatory content</a> &middot;
 <a href="/{DATABASE}/registry_mismatches">registry vs text mismatches</a> &middot;
+<a href="/{DATABASE}/late_statements">late statements</a> &middot;
 <a href="/{DATABASE}/search_boilerplate">boilerplate</a> &middot;
 <a href="/-/dashboards/coverage">dashboard</a></p>
 <p><strong>Sources and licences.</strong>
@@ -113,6 +114,18 @@ def table_metadata() -> dict:
                 "signature",
                 "au_criteria_met",
                 "criteria_addressed",
+                "late",
+            ],
+        },
+        "statement_timeliness": {
+            "sort_desc": "days_to_publication",
+            "facets": [
+                "jurisdiction",
+                "registry_year",
+                "late",
+                "approved_before_period_end",
+                "dates_missing",
+                "dates_inconsistent",
             ],
         },
         "impact_sentences": {

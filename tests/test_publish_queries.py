@@ -28,6 +28,7 @@ TESTED = {
     "compliance_by_sector",
     "missing_content",
     "registry_mismatches",
+    "late_statements",
     "search_boilerplate",
     "boilerplate_uses",
 }
@@ -249,6 +250,21 @@ def test_registry_mismatches(ds):
     assert [r["statement_id"] for r in rows(ds, "/msa/registry_mismatches.json?area=due_diligence")] == [
         "uk-2023-FGT00002"
     ]
+
+
+def test_late_statements_calls_nothing_late_without_dates(ds):
+    # The fixture's registry rows carry no dates: every statement is listed, none late or on time.
+    # Its known dates are in the demo (tests/test_publish_timeliness.py).
+    found = rows(ds, "/msa/late_statements.json")
+    assert len(found) == rows(ds, "/msa.json?sql=select+count(*)+as+n+from+statements")[0]["n"]
+    assert {(r["flags"], r["late"], r["missing_dates"]) for r in found} == {
+        ("dates_missing; late_unknown", None, "period end; approval; publication")
+    }
+    assert rows(ds, "/msa/late_statements.json?flag=late") == []
+    assert {r["statement_id"] for r in rows(ds, "/msa/late_statements.json?jurisdiction=au&year=2023")} == {
+        "au-2023-202",
+        "au-2023-303",
+    }
 
 
 def test_boilerplate_groups_near_verbatim_sentences(ds):
