@@ -3,7 +3,8 @@
 Everything here is derived from what crawl, extract and classify stored and is rebuilt from
 scratch on every run, so a build is repeatable and the earlier stages' writes stay fast (no FTS
 triggers, no summary tables kept in step). Order matters: `compliance` comes first, the
-impact, verdict and boilerplate tables read it.
+impact, verdict, boilerplate and
+statement_changes tables read it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlite_utils
 
 from msa.stage_report import StageReport
 from publish.boilerplate import build_boilerplate
+from publish.changes import build_statement_changes
 from publish.compliance import build_compliance
 from publish.impact import build_impact_sentences
 from publish.search import build_name_search, build_sentence_search
@@ -56,6 +58,7 @@ def run_build(db: sqlite_utils.Database) -> StageReport:
     impact_rows = timed("impact_sentences", build_impact_sentences, db)
     verdict_rows = timed("verdict_sentences", build_verdict_sentences, db)
     boilerplate = timed("boilerplate", build_boilerplate, db)
+    changes = timed("statement_changes", build_statement_changes, db)
     counts = timed("search", build_search, db)
     timed("analyze", db.execute, "ANALYZE")
     db.conn.commit()
@@ -67,6 +70,7 @@ def run_build(db: sqlite_utils.Database) -> StageReport:
             "impact_sentences": impact_rows,
             "verdict_sentences": verdict_rows,
             **boilerplate,
+            **changes,
             "seconds": timings,
         }
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from classify.evidence import committed_impact_confidence
 from db.schema import CRITERIA, UK_AREAS
+from publish.change_queries import change_queries
 from publish.compliance import AU_COLUMNS, summary_measures
 from publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 
@@ -476,6 +477,7 @@ def canned_queries() -> dict[str, dict]:
             "params": ["boilerplate_id"],
         },
     }
+    queries.update(change_queries())
     for query in queries.values():
         query["hide_sql"] = True
     return queries
