@@ -228,17 +228,23 @@ def _has_table(db: sqlite_utils.Database, name: str) -> bool:
 def chained_statements(db: sqlite_utils.Database) -> list[Chained]:
     """Every compliance row with its entity: a 'linked' entity_links row when that table exists
     (the one of its main organisation first, then the best score), else None."""
+    sql = """SELECT c.statement_id, c.jurisdiction, c.registry_year, c.period_end, c.organisation_id
+             FROM compliance c"""
+    rows = db.execute(sql).fetchall()
+    links: dict[str, list[tuple]] = defaultdict(list)
     if _has_table(db, "entity_links"):
-        entity = """(SELECT el.entity_id FROM entity_links el
-                     WHERE el.statement_id = c.statement_id AND el.status = 'linked'
-                     ORDER BY el.organisation_id = c.organisation_id DESC, el.score DESC, el.entity_id
-                     LIMIT 1)"""
-    else:
-        entity = "NULL"
-    sql = f"""SELECT c.statement_id, c.jurisdiction, c.registry_year, c.period_end, c.organisation_id,
-                     {entity} AS entity_id
-              FROM compliance c"""
-    return [Chained(*row) for row in db.execute(sql)]
+        linked = """SELECT statement_id, organisation_id, score, entity_id FROM entity_links
+                    WHERE status = 'linked' AND statement_id IS NOT NULL"""
+        for statement_id, organisation_id, score, entity_id in db.execute(linked):
+            links[statement_id].append((organisation_id, score or 0, entity_id))
+
+    def entity(statement_id: str, organisation_id: str | None) -> str | None:
+        found = links.get(statement_id)
+        if not found:
+            return None
+        return min(found, key=lambda link: (link[0] != organisation_id, -link[1], link[2]))[2]
+
+    return [Chained(*row, entity(row[0], row[4])) for row in rows]
 
 
 def previous_statements(db: sqlite_utils.Database) -> dict[str, str | None]:
