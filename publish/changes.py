@@ -50,14 +50,13 @@ VERDICT_WEIGHT = 0.1
 BATCH = 5_000
 
 _PLAIN = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
-_SPACE = re.compile(r"\s+")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_LEADING = re.compile(r"^[\W_]+")  # anchored: trailing punctuation is stripped off the reversed text
 
 
 def normalise_sentence(text: str) -> str:
     """The comparison form of a sentence: word-for-word equal sentences have equal forms."""
-    flat = unicodedata.normalize("NFKC", text or "").translate(_PLAIN).casefold()
-    return _EDGES.sub("", _SPACE.sub(" ", flat).strip())
+    flat = " ".join(unicodedata.normalize("NFKC", text or "").translate(_PLAIN).casefold().split())
+    return _LEADING.sub("", _LEADING.sub("", flat)[::-1])[::-1]
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,11 @@ class SentenceDiff:
 
 def diff_sentences(previous: Sequence[str], current: Sequence[str]) -> SentenceDiff:
     """Compare two statements' sentences (in reading order) word for word, as multisets."""
-    previous_keys = [normalise_sentence(t) for t in previous]
-    current_keys = [normalise_sentence(t) for t in current]
+    return diff_keys([normalise_sentence(t) for t in previous], [normalise_sentence(t) for t in current])
+
+
+def diff_keys(previous_keys: Sequence[str], current_keys: Sequence[str]) -> SentenceDiff:
+    """diff_sentences over sentences already normalised (a statement is normalised once per build)."""
     available = Counter(k for k in previous_keys if k)
     matched: Counter[str] = Counter()
     new: list[int] = []
@@ -502,7 +504,9 @@ def build_statement_changes(db: sqlite_utils.Database, *, show_progress: bool = 
                 cache.clear()
             rows = db.execute(SENTENCES_SQL, [statement_id]).fetchall()
             names = ("sentence_id", "sentence_idx", "page_no", "text", "evidence", "evidence_p")
-            cache[statement_id] = [dict(zip(names, r, strict=True)) for r in rows]
+            cache[statement_id] = [
+                {**dict(zip(names, r, strict=True)), "key": normalise_sentence(r[3])} for r in rows
+            ]
         return cache[statement_id]
 
     change_rows: list[dict] = []
@@ -517,7 +521,9 @@ def build_statement_changes(db: sqlite_utils.Database, *, show_progress: bool = 
             (VERDICTS_TABLE, verdict_rows),
         ):
             if rows:
-                db[table].insert_all(rows, alter=False)
+                names = [name for name, _ in columns()] if table == TABLE else list(rows[0])
+                sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+                db.conn.executemany(sql, ([row.get(n) for n in names] for row in rows))
                 counts[table] += len(rows)
                 rows.clear()
 
@@ -532,7 +538,7 @@ def build_statement_changes(db: sqlite_utils.Database, *, show_progress: bool = 
             verdicts = compare_verdicts(previous, current, st.jurisdiction)
             if current["assessed"] and previous["assessed"]:
                 then_rows, now_rows = sentences(previous["statement_id"]), sentences(st.statement_id)
-                diff = diff_sentences([r["text"] for r in then_rows], [r["text"] for r in now_rows])
+                diff = diff_keys([r["key"] for r in then_rows], [r["key"] for r in now_rows])
                 new_sentences = [now_rows[i] for i in diff.new]
                 for change, picked, statement_rows in (
                     ("new", diff.new, now_rows),
