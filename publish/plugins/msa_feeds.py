@@ -11,7 +11,8 @@ hookwrapper on register_output_renderer; its HTML sanitising with bleach is kept
   that served the feed.
 
 The `what_changed` query page, opened with no entity and no year, lists the entities with the most
-statements to pick from. Self-contained (Datasette, feedgen and the standard library).
+statements to pick from; a statement's page says in a line what changed since its previous one.
+Self-contained (Datasette, feedgen and the standard library).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import datetime
 from urllib.parse import urlencode, urljoin
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
@@ -106,9 +108,43 @@ async def _entities(datasette, database: str) -> list[dict]:
     return [{**dict(r), "url": base + "?" + urlencode({"entity": r["entity_id"]})} for r in found.rows]
 
 
+async def _statement_change(datasette, database: str, statement_id: str) -> dict:
+    db = datasette.get_database(database)
+    if not await db.table_exists("statement_changes"):
+        return {}
+    row = (
+        await db.execute(
+            "SELECT reading, entity_id, previous_statement_id FROM statement_changes WHERE statement_id = ?",
+            [statement_id],
+        )
+    ).first()
+    if row is None:
+        return {}
+    previous = row["previous_statement_id"]
+    return {
+        "msa_change": {
+            "reading": row["reading"],
+            "url": datasette.urls.query(database, WHAT_CHANGED)
+            + "?"
+            + urlencode({"entity": row["entity_id"]}),
+            "previous_url": datasette.urls.row(database, "statements", tilde_encode(previous))
+            if previous
+            else None,
+        }
+    }
+
+
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """On the what_changed page with no entity and no year: the entity picker."""
+    """On the what_changed page with no entity and no year: the entity picker; on a statement's
+    page: what changed since its previous statement."""
+    if request is not None and view_name == "row" and table == "statements":
+        statement_id = tilde_decode(request.url_vars.get("pks", ""))
+
+        async def change():
+            return await _statement_change(datasette, database, statement_id)
+
+        return change
     if request is None or table is not None or view_name != "table":
         return {}
     if request.url_vars.get("table") != WHAT_CHANGED:
