@@ -13,7 +13,7 @@ reads the Datasette process's memory every 0.1 s and kills it past `rss_cap_mb`,
 server cannot take the machine. Returns the p95 of each sampled page per phase, the answers the
 flood got, the server's peak RSS and whether it survived (still answering at the end).
 
-    python bench/fault_flood.py [--db PATH] [--seconds 10]
+    python -m bench.fault_flood [--db PATH] [--seconds 10]
 
 prints the figures for the server without msa's SQL limits (`msa-limits` disabled in a metadata
 copy: what msa served before) and with them.

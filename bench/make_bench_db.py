@@ -532,13 +532,13 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
 
 def make_bench_db(out: Path, sentences: int, source: Path | None = None, seed: int = 1) -> dict:
     """Generate, then build (search, compliance, boilerplate); returns counts and timings."""
-    from msa.build_stage import run_build
+    from msa import build_stage
 
     start = time.perf_counter()
     docs = source_docs(source)
     counts = generate(out, sentences, docs, seed)
     generated = time.perf_counter()
-    report = run_build(connect(out))
+    report = build_stage.run(connect(out), out.parent)
     built = time.perf_counter()
     return {
         **counts,

@@ -2,7 +2,7 @@
 
     from classify.criteria import CriteriaClassifier
     clf = CriteriaClassifier.load()                  # once per process; offline, CPU
-    p = clf.predict_proba(sentences)                 # (n, 11) in db.schema.CRITERIA order
+    p = clf.predict_proba(sentences)                 # (n, 11) in vocabulary.labels.CRITERIA order
     y = clf.predict(sentences)                       # 0/1 with clf.thresholds (shape (11,))
 
 ``sentences`` are one statement's sentences in document order: each sentence's neighbours are
@@ -28,7 +28,7 @@ from scipy import sparse
 from classify.context import shift, window_mean
 from classify.criteria_rules import rule_matrix
 from classify.evidence_features import NgramVocabulary
-from db.schema import CRITERIA
+from vocabulary.labels import CRITERIA
 
 if TYPE_CHECKING:
     from classify.encoder import SentenceEncoder

@@ -289,7 +289,7 @@ def forward_list_items(texts: Sequence[str], window: int = 12) -> np.ndarray:
 def rule_label(text: str) -> str:
     """The guidelines' decision order applied to lexical cues: none, impact, negative, action, commitment.
 
-    Returns one of db.schema.EVIDENCE_LABELS. A number alone never makes impact: impact needs a
+    Returns one of vocabulary.labels.EVIDENCE_LABELS. A number alone never makes impact: impact needs a
     finding, a remedy delivered or a change in a measure, and no future or conditional framing.
     """
     return label_from_cues(sentence_cues(text))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from db.schema import AU_CRITERIA, UK_AREAS
+from vocabulary.labels import AU_CRITERIA, UK_AREAS
 
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
 # A criterion with no labelled sentence but one scored at least this high is a borderline mention.
@@ -176,7 +176,7 @@ def au_other_information(rows: Sequence[dict]) -> str:
 
 
 def au_criteria(rows: Sequence[dict]) -> dict[str, str]:
-    """All seven AU verdicts keyed by db.schema.AU_CRITERIA."""
+    """All seven AU verdicts keyed by vocabulary.labels.AU_CRITERIA."""
     return {code: au_verdict(rows, code) for code in AU_CRITERIA}
 
 

@@ -1,8 +1,8 @@
 """Table definitions: the contract between crawler, extract, classify and publish.
 
 Every table is keyed by a stable id so that each stage can upsert and re-run
-without losing what an earlier run stored. Label column names live here too,
-because they are columns: classify/ imports them from here, not the reverse.
+without losing what an earlier run stored. The label column names come from
+vocabulary/labels.py, the document roles from vocabulary/roles.py.
 """
 
 from __future__ import annotations
@@ -12,47 +12,47 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+# Label names and document roles are vocabulary (vocabulary/): the columns below are built from them,
+# and they are re-exported here for the modules that read them with the schema.
+from vocabulary.labels import AU_CRITERIA as AU_CRITERIA
+from vocabulary.labels import CRITERIA as CRITERIA
+from vocabulary.labels import EVIDENCE_LABELS as EVIDENCE_LABELS
+from vocabulary.labels import UK_AREAS as UK_AREAS
+from vocabulary.roles import DOCUMENT_ROLE_PREFERENCE as DOCUMENT_ROLE_PREFERENCE
 
-# Layer 1: criteria relevance (AIMS.au's 11 questions), one 0/1 column each.
-CRITERIA: tuple[str, ...] = (
-    "approval",
-    "signature",
-    "c1_reporting_entity",
-    "c2_structure",
-    "c2_operations",
-    "c2_supply_chains",
-    "c3_risk_description",
-    "c4_risk_mitigation",
-    "c4_remediation",
-    "c5_effectiveness",
-    "c6_consultation",
-)
-
-# Layer 2: evidence status, one label per sentence.
-EVIDENCE_LABELS: tuple[str, ...] = ("commitment", "action", "impact", "negative", "none")
-
-# The six areas a UK statement may declare in the registry (s.54(5) and guidance).
-UK_AREAS: tuple[str, ...] = (
-    "org_structure",
-    "policies",
-    "risk_assessment",
-    "due_diligence",
-    "training",
-    "goals",
-)
-
-# AU s.16(1) mandatory criteria as the summary reports them.
-AU_CRITERIA: tuple[str, ...] = ("au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6", "au_c7")
+SCHEMA_VERSION = 3
 
 DOCUMENT_STATUSES = ("pending", "ok", "error", "no_text", "landing_page")
 # Why an extraction failed: `transient` (its worker died or ran out of time: worth another try) or
 # `permanent` (the document itself cannot be read). NULL when the last extraction did not fail.
 EXTRACT_FAILURES = ("transient", "permanent")
 FETCH_STATUSES = ("fetched", "failed", "not_modified")
-# Where a statement's document came from, most trusted first: the registry's own copy, then the
-# company's StatementURL. Picks the document a summary reads and the one URL shown for it.
-DOCUMENT_ROLE_PREFERENCE: tuple[str, ...] = ("registry_pdf", "statement", "linked_pdf", "registry_page")
+# A crawl run's counts, one crawl_runs column each per spider (summed over spiders in the crawl report).
+CRAWL_COUNTS: tuple[str, ...] = (
+    "statements_seen",
+    "statements_new",
+    "statements_changed",
+    "statements_unchanged",
+    "documents_fetched",
+    "documents_stored",
+    "documents_not_modified",
+    "documents_failed",
+    "documents_already_tried",
+    "landing_pages_followed",
+    "rows_skipped",
+    "requests",
+)
+# Keys of a spider's crawl report kept in columns (its crawl_runs row, or its run's stage_runs row),
+# not in the JSON of the rest.
+CRAWL_REPORT_COLUMNS: tuple[str, ...] = (
+    "run_id",
+    "spider",
+    "started_at",
+    "finished_at",
+    "finish_reason",
+    "failures_by_reason",
+    *CRAWL_COUNTS,
+)
 
 
 def role_rank_sql(column: str) -> str:
@@ -75,12 +75,27 @@ def _label_columns() -> str:
     return ",\n".join(cols)
 
 
+def _crawl_count_columns() -> str:
+    return ",\n".join(f"    {name} INTEGER" for name in CRAWL_COUNTS)
+
+
 def _summary_columns() -> str:
     cols = [f"    {name} INTEGER" for name in CRITERIA]
     cols += [f"    {name} TEXT" for name in AU_CRITERIA]
     cols += [f"    uk_detected_{area} INTEGER" for area in UK_AREAS]
     return ",\n".join(cols)
 
+
+# One row per spider of a crawl run: the crawl's own detail, joined to its stage_runs row by run_id.
+CRAWL_RUNS_DDL = f"""CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id TEXT NOT NULL REFERENCES stage_runs(run_id),
+    spider TEXT NOT NULL,
+    finish_reason TEXT,
+{_crawl_count_columns()},
+    failures_by_reason TEXT,
+    report TEXT,
+    PRIMARY KEY (run_id, spider)
+);"""
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS statements (
@@ -218,20 +233,6 @@ CREATE TABLE IF NOT EXISTS statement_summaries (
     summarised_at TEXT
 );
 
-CREATE TABLE IF NOT EXISTS crawl_runs (
-    run_id TEXT PRIMARY KEY,
-    spider TEXT NOT NULL,
-    started_at TEXT,
-    finished_at TEXT,
-    statements_seen INTEGER,
-    statements_new INTEGER,
-    statements_changed INTEGER,
-    documents_fetched INTEGER,
-    documents_failed INTEGER,
-    failures_by_reason TEXT,
-    report TEXT
-);
-
 CREATE TABLE IF NOT EXISTS stage_runs (
     run_id TEXT PRIMARY KEY,
     stage TEXT NOT NULL,
@@ -240,9 +241,12 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     finished_at TEXT,
     processed INTEGER,
     failed INTEGER,
+    skipped INTEGER,
+    failures TEXT,
     report TEXT
 );
 
+{CRAWL_RUNS_DDL}
 CREATE TABLE IF NOT EXISTS schema_info (
     key TEXT PRIMARY KEY,
     value TEXT
@@ -294,6 +298,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("documents", "extract_attempts", "INTEGER NOT NULL DEFAULT 0"),
     ("statement_summaries", "n_impact_confident", "INTEGER"),
     ("statement_summaries", "shows_impact", "INTEGER"),
+    ("stage_runs", "skipped", "INTEGER"),
+    ("stage_runs", "failures", "TEXT"),
 )
 # Schema 1 recorded failures without their kind: the reasons a worker death or time limit gives
 # are transient, every other failure permanent.
@@ -308,16 +314,71 @@ WHERE extract_failure IS NULL
 """
 
 
+# Schema 2 kept a stage run's skipped count and failures inside its report JSON.
+MIGRATE_STAGE_RUNS = """
+UPDATE stage_runs SET skipped = json_extract(report, '$.skipped'),
+    failures = COALESCE(json_extract(report, '$.failures'), '{}'),
+    report = json_remove(report, '$.skipped', '$.failures')
+WHERE report IS NOT NULL
+"""
+# Schema 2's crawl_runs held whole runs, one per spider (run_id `<crawl>-<spider>`): each becomes a
+# stage_runs row of its own (its start, end and counts) with a crawl_runs detail row under the same id.
+OLD_CRAWL_RUNS = "crawl_runs_schema2"
+OLD_CRAWL_RUN_COLUMNS = frozenset(
+    {"statements_seen", "statements_new", "statements_changed", "documents_fetched", "documents_failed"}
+)
+# A count of schema 2's crawl_runs: its column where it had one, else read from its report JSON.
+OLD_CRAWL_COUNTS = ", ".join(
+    name if name in OLD_CRAWL_RUN_COLUMNS else f"json_extract(report, '$.{name}')" for name in CRAWL_COUNTS
+)
+MIGRATE_CRAWL_STAGE_RUNS = f"""
+INSERT OR IGNORE INTO stage_runs
+    (run_id, stage, version, started_at, finished_at, processed, failed, skipped, failures, report)
+SELECT run_id, 'crawl', NULL, started_at, finished_at, statements_seen, documents_failed,
+       json_extract(report, '$.documents_already_tried'), COALESCE(failures_by_reason, '{{}}'), '{{}}'
+FROM {OLD_CRAWL_RUNS}
+"""
+MIGRATE_CRAWL_DETAIL = f"""
+INSERT INTO crawl_runs (run_id, spider, finish_reason, {", ".join(CRAWL_COUNTS)}, failures_by_reason, report)
+SELECT run_id, spider, json_extract(report, '$.finish_reason'),
+       {OLD_CRAWL_COUNTS},
+       failures_by_reason,
+       json_remove(report, {", ".join(f"'$.{key}'" for key in CRAWL_REPORT_COLUMNS)})
+FROM {OLD_CRAWL_RUNS}
+"""
+
+
+def columns(db: sqlite_utils.Database, table: str) -> set[str]:
+    """The column names of a table as it is stored (empty when there is no such table)."""
+    return {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+
+
+def migrate_crawl_runs(db: sqlite_utils.Database) -> None:
+    """Split schema 2's crawl_runs into stage_runs rows and crawl_runs detail rows, keeping every run.
+
+    One transaction: a migration cut short leaves the old table as it was, for the next open to redo.
+    """
+    with db.atomic():
+        db.conn.execute(f"ALTER TABLE crawl_runs RENAME TO {OLD_CRAWL_RUNS}")
+        db.conn.execute(CRAWL_RUNS_DDL)
+        db.conn.execute(MIGRATE_CRAWL_STAGE_RUNS)
+        db.conn.execute(MIGRATE_CRAWL_DETAIL)
+        db.conn.execute(f"DROP TABLE {OLD_CRAWL_RUNS}")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring a database made by an older schema up to SCHEMA_VERSION, in place, keeping every row."""
     added = set()
     for table, column, definition in ADDED_COLUMNS:
-        existing = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
-        if column not in existing:
+        if column not in columns(db, table):
             db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             added.add((table, column))
     if ("documents", "extract_failure") in added:
         db.conn.execute(MIGRATE_EXTRACT_FAILURES)
+    if ("stage_runs", "failures") in added:
+        db.conn.execute(MIGRATE_STAGE_RUNS)
+    if "started_at" in columns(db, "crawl_runs"):
+        migrate_crawl_runs(db)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

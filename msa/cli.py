@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
+from crawler.run import CrawlOptions
 from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
+from vocabulary.pdf_backends import DEFAULT_PDF_BACKEND, PDF_BACKENDS
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
 
@@ -27,6 +29,13 @@ data_dir_option = click.option(
     help="Where msa.db and the document store live.",
 )
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bars.")
+backend_option = click.option(
+    "--backend",
+    type=click.Choice(PDF_BACKENDS),
+    default=DEFAULT_PDF_BACKEND,
+    show_default=True,
+    help="The PDF reader: pdfium, pdfplumber, or auto (pdfium, pdfplumber for garbled pages).",
+)
 
 
 def parse_years(value: str | None) -> list[int] | None:
@@ -44,13 +53,17 @@ def parse_years(value: str | None) -> list[int] | None:
     return years
 
 
-def crawl_settings(
-    years: str | None, limit: int | None, settings: tuple[str, ...] = ()
-) -> dict[str, str | int]:
-    """CLI options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
-    from msa.pipeline import crawl_overrides
-
-    return crawl_overrides(parse_years(years), limit, dict(s.split("=", 1) for s in settings))
+def crawl_options(
+    spiders: list[str], years: str | None, limit: int | None, settings: tuple[str, ...] = ()
+) -> CrawlOptions:
+    """CLI options → the crawl stage's options (years, limit, extra Scrapy settings NAME=VALUE)."""
+    parsed = parse_years(years)
+    return CrawlOptions(
+        spiders=tuple(spiders),
+        years=tuple(parsed) if parsed else None,
+        limit=limit,
+        settings=dict(s.split("=", 1) for s in settings),
+    )
 
 
 @click.group()
@@ -77,21 +90,24 @@ def crawl(
     """Crawl the UK registry, the AU register, or both, into the database.
 
     Logs a progress line every MSA_PROGRESS_SECONDS; ends with the crawl report (also stored in the
-    crawl_runs table). An interrupted crawl (Ctrl-C) resumes when run again.
+    stage_runs and crawl_runs tables). An interrupted crawl (Ctrl-C) resumes when run again.
     """
-    from crawler.run import crawl as run_crawl
-    from crawler.run import report_lines
+    from crawler import run as crawl_stage
+    from db import connect
 
-    overrides = crawl_settings(years, limit, settings)
+    db = connect(db_path(data_dir))
     try:
-        report = run_crawl(SPIDERS[registry], data_dir=data_dir, settings_overrides=overrides)
+        run_id = crawl_stage.run(
+            db, data_dir, crawl_options(SPIDERS[registry], years, limit, settings)
+        ).run_id
+        report = crawl_stage.crawl_report(db, run_id)
     except KeyboardInterrupt:
         click.echo("crawl interrupted: run the same command again to resume it", err=True)
         sys.exit(130)
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
     else:
-        click.echo("\n".join(report_lines(report)))
+        click.echo("\n".join(crawl_stage.report_lines(report)))
 
 
 ENGINE_OPTIONS = (
@@ -140,9 +156,7 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @main.command()
 @data_dir_option
-@click.option(
-    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
-)
+@backend_option
 @click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
 @click.option("--force", is_flag=True, help="Re-extract every document.")
 @click.option(
@@ -165,16 +179,18 @@ def extract(
 ) -> None:
     """Extract pages and sentences from every pending document, in parallel over documents."""
     from db import connect
-    from msa.extract_stage import ExtractOptions, run_extract
+    from msa import extract_stage
 
-    report = run_extract(
-        connect(db_path(data_dir)),
-        data_dir,
-        ExtractOptions(backend=backend, ocr=ocr, force=force, retry_failed=retry_failed),
+    options = extract_stage.ExtractOptions(
+        backend=backend,
+        ocr=ocr,
+        force=force,
+        retry_failed=retry_failed,
         engine=engine,
         limit=limit,
         show_progress=not quiet,
     )
+    report = extract_stage.run(connect(db_path(data_dir)), data_dir, options)
     click.echo(report.line())
 
 
@@ -186,9 +202,10 @@ def extract(
 def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) -> None:
     """Label sentences (in parallel over documents) and summarise statements."""
     from db import connect
-    from msa.classify_stage import run_classify
+    from msa import classify_stage
 
-    report = run_classify(connect(db_path(data_dir)), engine=engine, force=force, show_progress=not quiet)
+    options = classify_stage.ClassifyOptions(force=force, engine=engine, show_progress=not quiet)
+    report = classify_stage.run(connect(db_path(data_dir)), data_dir, options)
     click.echo(report.line())
 
 
@@ -197,9 +214,9 @@ def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) ->
 def build(data_dir: Path) -> None:
     """Build search indexes and seal the database for serving."""
     from db import connect
-    from msa.build_stage import run_build
+    from msa import build_stage
 
-    report = run_build(connect(db_path(data_dir)))
+    report = build_stage.run(connect(db_path(data_dir)), data_dir, build_stage.BuildOptions())
     click.echo(report.line())
     click.echo(f"Database: {db_path(data_dir).resolve()}")
 
@@ -249,9 +266,7 @@ def run(
 
     for line in run_pipeline(
         data_dir,
-        SPIDERS[registry],
-        years=parse_years(years),
-        limit=limit,
+        crawl_options(SPIDERS[registry], years, limit),
         ocr=ocr,
         engine=engine,
         show_progress=not quiet,
@@ -293,9 +308,7 @@ def label(input_path: Path, output_path: Path, quiet: bool) -> None:
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
-)
+@backend_option
 @click.option("--ocr", is_flag=True)
 def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
     """Print one JSON object per sentence (file, page, kind, text) for each file, in order.

@@ -34,9 +34,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
 from msa.progress import progress
 from publish.compliance import AU_COLUMNS
+from vocabulary.labels import AU_CRITERIA, CRITERIA, UK_AREAS
 
 TABLE = "statement_changes"
 SENTENCES_TABLE = "statement_change_sentences"

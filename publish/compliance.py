@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+from db.schema import PRIMARY_DOCUMENT_URL_SQL
+from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
+from vocabulary.roles import PARENT, REPORTING
 
 TABLE = "compliance"
 GROUPS_TABLE = "compliance_groups"
@@ -31,13 +33,10 @@ AU_COLUMNS: dict[str, str] = {
 }
 assert tuple(AU_COLUMNS) == AU_CRITERIA
 # Who a statement is "by": a group's parent, an AU reporting entity, else the first member.
-LEAD_ORGANISATION_SQL = """(SELECT so.organisation_id FROM statement_organisations so
+LEAD_ORGANISATION_SQL = f"""(SELECT so.organisation_id FROM statement_organisations so
     WHERE so.statement_id = st.statement_id
-    ORDER BY CASE so.role WHEN 'parent' THEN 0 WHEN 'reporting' THEN 1 ELSE 2 END, so.organisation_id
+    ORDER BY CASE so.role WHEN '{PARENT}' THEN 0 WHEN '{REPORTING}' THEN 1 ELSE 2 END, so.organisation_id
     LIMIT 1)"""
-DOCUMENT_URL_SQL = """(SELECT COALESCE(sd.final_url, sd.url) FROM statement_documents sd
-    WHERE sd.statement_id = st.statement_id AND sd.document_id = ss.document_id
-    ORDER BY sd.fetched_at DESC LIMIT 1)"""
 
 
 def columns() -> list[tuple[str, str]]:
@@ -109,7 +108,7 @@ def select_sql() -> str:
         "uk_mismatch": f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_mismatch END",
         "impact_share": "ss.impact_share",
         "shows_impact": f"{when} ss.shows_impact END",
-        "document_url": DOCUMENT_URL_SQL,
+        "document_url": PRIMARY_DOCUMENT_URL_SQL,
         "registry_url": "st.registry_url",
         "registry_pdf_url": "st.registry_pdf_url",
         "period_start": "st.period_start",
@@ -124,7 +123,7 @@ def select_sql() -> str:
         exprs[f"detected_{area}"] = (
             f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_detected_{area} END"
         )
-    for label in ("impact", "action", "commitment", "negative", "none"):
+    for label in EVIDENCE_LABELS:
         exprs[f"n_{label}"] = f"ss.n_{label}"
     select = ",\n       ".join(f"{exprs[name]} AS {name}" for name, _ in columns())
     return f"""SELECT {select}

@@ -6,8 +6,8 @@ that every column of every table and view in a built database has one.
 
 from __future__ import annotations
 
-from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 from publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
+from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 
 CRITERION_TEXT = {
     "approval": "says the statement was approved by the organisation's board (principal governing body)",
@@ -435,32 +435,43 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
         },
     ),
     "crawl_runs": (
-        "Internal: one row per crawler run, with its counts.",
+        "Internal: one row per spider of a crawl run, with its counts; the run itself (start, end) is "
+        "its stage_runs row.",
         {
-            "run_id": "Run id",
+            "run_id": "Run id (stage_runs)",
             "spider": "uk_registry or au_register",
-            "started_at": "Start (UTC)",
-            "finished_at": "End (UTC)",
+            "finish_reason": "How the spider stopped (finished, shutdown, ...); empty while it runs or "
+            "when it was killed",
             "statements_seen": "Statements in the registry files",
             "statements_new": "New statements",
             "statements_changed": "Statements whose metadata changed",
+            "statements_unchanged": "Statements whose metadata did not change",
             "documents_fetched": "Documents fetched",
+            "documents_stored": "Documents new to the store",
+            "documents_not_modified": "Documents the server said were not modified",
             "documents_failed": "Fetches that failed",
+            "documents_already_tried": "Documents skipped as fetched before an interruption",
+            "landing_pages_followed": "Landing pages followed to their statement PDF",
+            "rows_skipped": "Registry rows that could not be read",
+            "requests": "HTTP requests made",
             "failures_by_reason": "Failures per reason (JSON)",
-            "report": "The whole run report (JSON)",
+            "report": "The rest of the spider's report (JSON)",
         },
     ),
     "stage_runs": (
-        "Internal: one row per run of the extract, classify and build stages.",
+        "Internal: one row per run of a stage (crawl, extract, classify, build), with its counts. A crawl "
+        "run's per-spider counts are in crawl_runs, under the same run id.",
         {
             "run_id": "Run id",
-            "stage": "extract, classify or build",
+            "stage": "crawl, extract, classify or build",
             "version": "Stage version",
             "started_at": "Start (UTC)",
-            "finished_at": "End (UTC)",
-            "processed": "Items processed",
-            "failed": "Items that failed",
-            "report": "The whole run report (JSON)",
+            "finished_at": "End (UTC); empty for a run that was stopped before it could finish",
+            "processed": "Items processed (crawl: statements seen; extract, classify: documents)",
+            "failed": "Items that failed (crawl: documents that could not be fetched)",
+            "skipped": "Items skipped as already done (crawl: documents tried before an interruption)",
+            "failures": "Failures per reason (JSON)",
+            "report": "The rest of the run report (JSON)",
         },
     ),
     "schema_info": ("Internal: schema version.", {"key": "Setting", "value": "Value"}),

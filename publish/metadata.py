@@ -11,11 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE, EVIDENCE_LABELS
 from msa.paths import METADATA_PATH
 from publish.dashboard import dashboard
 from publish.descriptions import HIDDEN, QUERY_COLUMNS, TABLES
 from publish.queries import canned_queries
+from vocabulary.labels import CRITERIA, EVIDENCE_LABELS
+from vocabulary.roles import DOCUMENT_ROLE_PREFERENCE
 
 DATABASE = "msa"
 UK_SOURCE = "https://modern-slavery-statement-registry.service.gov.uk/"
@@ -148,7 +149,7 @@ def table_metadata() -> dict:
 
 
 def plugin_settings() -> dict:
-    """What publish/plugins/msa_datasette.py needs of db/schema.py; the plugin imports nothing of ours."""
+    """What publish/plugins/msa_datasette.py needs of vocabulary/; the plugin imports nothing of ours."""
     return {
         "document_roles": list(DOCUMENT_ROLE_PREFERENCE),
         "criteria": list(CRITERIA),

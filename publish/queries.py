@@ -9,10 +9,10 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 from __future__ import annotations
 
 from classify.evidence import committed_impact_confidence
-from db.schema import CRITERIA, UK_AREAS
 from publish.change_queries import change_queries
 from publish.compliance import AU_COLUMNS, summary_measures
 from publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
+from vocabulary.labels import CRITERIA, UK_AREAS
 
 SEARCH_LIMIT = 200
 # bm25 over 200,000 matches took 1.1 s on 5M sentences, over 20,000 0.2 s (bench/bench_serve.py).

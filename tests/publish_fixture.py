@@ -23,7 +23,7 @@ import sqlite_utils
 
 from db import connect
 from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
-from msa.build_stage import run_build
+from msa import build_stage
 from msa.paths import REPO_ROOT
 
 LABEL_VERSION = "fixture-1"
@@ -517,7 +517,7 @@ def build_fixture_db(path: Path) -> Path:
     with db.atomic():
         for st in statements():
             write_statement(db, st)
-    run_build(db)
+    build_stage.run(db, path.parent)
     db.conn.close()
     return path
 

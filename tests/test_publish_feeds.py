@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from db import connect
-from msa.build_stage import run_build
+from msa import build_stage
 from msa.paths import METADATA_PATH
 from msa.serve import datasette_app, load_metadata
 from tests.demo_fixture import BRIGHTWATER
@@ -158,7 +158,7 @@ def hostile_ds(tmp_path_factory) -> object:
         [hostile.statement_id],
     )
     db.conn.commit()
-    run_build(db)
+    build_stage.run(db, path.parent)
     db.conn.close()
     return datasette_app(path)
 

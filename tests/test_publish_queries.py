@@ -320,7 +320,7 @@ def test_statements_with_impact_and_the_statements_behind_them(ds):
 
 def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
     from db import connect
-    from msa.build_stage import run_build
+    from msa import build_stage
     from tests.publish_fixture import Line, statements, write_statement
 
     repaid = (
@@ -332,7 +332,7 @@ def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
         if st.statement_id == "uk-2023-HLF00001":  # repeats, in other case and spacing, a 2022 sentence
             st.lines.append(Line("  " + repaid.upper(), "impact", ("c4_remediation",), 3))
         write_statement(db, st)
-    run_build(db)
+    build_stage.run(db, tmp_path)
     db.conn.close()
     ds = datasette_app(tmp_path / "msa.db")
     found = rows(ds, "/msa/company_impact_sentences.json?company=harbourline")
