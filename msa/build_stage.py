@@ -3,8 +3,8 @@
 Everything here is derived from what crawl, extract and classify stored and is rebuilt from
 scratch on every run, so a build is repeatable and the earlier stages' writes stay fast (no FTS
 triggers, no summary tables kept in step). Order matters: `statement_timeliness` comes first (the
-compliance table carries its flags), then `compliance`, which the impact, verdict and boilerplate
-tables read.
+compliance table carries its flags), then `compliance`, which the impact, verdict, boilerplate and
+statement_changes tables read.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sqlite_utils
 from db.build_sql import analyze, create_publish_indexes, seal_for_serving
 from db.runs import StageReport
 from publish.boilerplate import build_boilerplate
+from publish.changes import build_statement_changes
 from publish.compliance import build_compliance
 from publish.impact import build_impact_sentences
 from publish.search import build_name_search, build_sentence_search
@@ -57,6 +58,7 @@ def run(db: sqlite_utils.Database, data_dir: Path, options: BuildOptions = Build
     impact_rows = timed("impact_sentences", build_impact_sentences, db)
     verdict_rows = timed("verdict_sentences", build_verdict_sentences, db)
     boilerplate = timed("boilerplate", build_boilerplate, db)
+    changes = timed("statement_changes", build_statement_changes, db)
     counts = timed("search", build_search, db)
     timed("analyze", analyze, db)
     db.conn.commit()
@@ -69,6 +71,7 @@ def run(db: sqlite_utils.Database, data_dir: Path, options: BuildOptions = Build
             "impact_sentences": impact_rows,
             "verdict_sentences": verdict_rows,
             **boilerplate,
+            **changes,
             "seconds": timings,
         }
     )

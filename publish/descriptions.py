@@ -644,3 +644,89 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "statement_id": STATEMENT_ID,
     },
 }
+
+# What changed since the previous statement (publish/changes.py) and the feeds read from it.
+THEN_NOW = "the previous statement's, then this one's"
+CHANGE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "statement_changes": (
+        "Each statement against the same entity's previous statement in the same registry: sentences new, "
+        "dropped and repeated word for word, criteria and verdicts then and now, impact then and now, a "
+        "change size and a one-line reading. A first statement has a row saying so.",
+        {
+            "statement_id": STATEMENT_ID,
+            "organisation": ORGANISATION,
+            "entity_id": "The entity the statement is by: an entities row where entities are built, else the "
+            "statement's main organisation",
+            "entity": "The entity's name",
+            "entity_basis": "entity (linked by publish/entities.py) or organisation (its main organisation)",
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            "sectors": SECTORS,
+            "previous_statement_id": "The same entity's previous statement in the same registry (the latest "
+            "earlier registry year); NULL for a first statement",
+            "previous_year": "Its registry year",
+            "comparison": "first (no previous statement), compared, or text_missing (one of the two texts "
+            "could not be read: only registry declarations and verdicts are compared)",
+            "reading": "What changed, in one line",
+            "change_size": "Share of the two texts not in common (0-1), plus 0.1 per verdict that changed, "
+            "plus the impact share's change: used to sort, largest first",
+            "sentences_then": "Sentences of the previous statement",
+            "sentences_now": "Sentences of this statement",
+            "sentences_new": "Sentences of this statement not in the previous one word for word (case, "
+            "spacing, quote styles and end punctuation aside)",
+            "sentences_dropped": "Sentences of the previous statement not in this one",
+            "sentences_repeated": "Sentences of this statement found word for word in the previous one",
+            "share_repeated": "Share (0-1) of the previous statement's text that this one repeats word for "
+            "word, in characters",
+            "share_new": "Share (0-1) of this statement's text that is new, in characters",
+            "impact_share_then": "Impact share of the previous statement",
+            "impact_share_now": "Impact share of this statement",
+            "impact_share_change": "Now minus then",
+            "n_impact_then": "Impact sentences of the previous statement",
+            "n_impact_now": "Impact sentences of this statement",
+            "new_impact_sentences": "New sentences labelled evidence of impact",
+            "criteria_addressed_then": "Criteria (of 11) the previous text addresses",
+            "criteria_addressed_now": "Criteria (of 11) this text addresses",
+            "criteria_gained": "Criteria addressed now and not then (JSON list)",
+            "criteria_lost": "Criteria addressed then and not now (JSON list)",
+            "au_verdicts_changed": "AU s.16(1) verdicts that changed, e.g. 's.16(1)(d) partly → met' "
+            "(JSON list)",
+            "uk_areas_changed": "UK s.54(5) areas the text covers now and not then, or the reverse "
+            "(JSON list)",
+            "declarations_changed": "UK registry declarations that changed (JSON list)",
+            "verdicts_changed": "How many verdicts changed (criteria, AU verdicts, UK areas, declarations)",
+            "impact_changed": "1 if the impact share moved by 0.05 or more",
+            "repeats_most": "1 if this statement repeats at least 90% of the previous one's text word "
+            "for word",
+            "alert": "1 if the statement is in the changed_statements feed: impact share, AU verdicts, UK "
+            "areas or declarations changed, or it repeats the previous text almost whole",
+        },
+    ),
+    "statement_change_sentences": (
+        "The sentences new in each statement against the previous one, and those dropped from it.",
+        {
+            "statement_id": STATEMENT_ID,
+            "previous_statement_id": "The previous statement it is compared with",
+            "change": "new (in this statement, not the previous one) or dropped (the reverse)",
+            "sentence_id": SENTENCE_ID + " (of this statement when new, of the previous one when dropped)",
+            "sentence_idx": "Position in its document, from 0",
+            "page_no": "Page the sentence is on",
+            "evidence": EVIDENCE_COLUMN,
+            "evidence_p": "Model probability (0-1) of that evidence label",
+        },
+    ),
+    "statement_change_verdicts": (
+        "Every statement-level verdict, " + THEN_NOW + ": each criterion addressed (1) or not (0), each AU "
+        "s.16(1) verdict, each UK area found in the text, each UK registry declaration.",
+        {
+            "statement_id": STATEMENT_ID,
+            "previous_statement_id": "The previous statement it is compared with",
+            "kind": "criterion, au_verdict, uk_area (found in the text) or declared (UK registry)",
+            "name": "The criterion, AU paragraph or UK area",
+            "then_value": "Its value in the previous statement (NULL: not read)",
+            "now_value": "Its value in this statement (NULL: not read)",
+            "changed": "1 if it changed, 0 if not, NULL if either side was not read",
+        },
+    ),
+}
+TABLES.update(CHANGE_TABLES)

@@ -58,6 +58,11 @@ evidence of impact.</p>
 <a href="/{DATABASE}/registry_mismatches">registry vs text mismatches</a> &middot;
 <a href="/{DATABASE}/late_statements">late statements</a> &middot;
 <a href="/{DATABASE}/search_boilerplate">boilerplate</a> &middot;
+<a href="/{DATABASE}/what_changed">what changed since last year</a> &middot;
+<a href="/{DATABASE}/new_statements">new statements</a>
+(<a href="/{DATABASE}/new_statements.atom">feed</a>) &middot;
+<a href="/{DATABASE}/changed_statements">changed statements</a>
+(<a href="/{DATABASE}/changed_statements.atom">feed</a>) &middot;
 <a href="/-/dashboards/coverage">dashboard</a></p>
 <p><strong>Sources and licences.</strong>
 UK: <a href="{UK_SOURCE}">GOV.UK Modern slavery statement registry</a> (Home Office), registry data under the
@@ -138,6 +143,13 @@ def table_metadata() -> dict:
             "facets": ["evidence", "jurisdictions"],
         },
         "boilerplate_sentences": {"facets": ["boilerplate_id"]},
+        "statement_changes": {
+            "label_column": "reading",
+            "sort_desc": "change_size",
+            "facets": ["jurisdiction", "registry_year", "comparison", "alert"],
+        },
+        "statement_change_sentences": {"facets": ["change", "evidence", "page_no"]},
+        "statement_change_verdicts": {"facets": ["kind", "changed"]},
         "verdict_sentences": {
             "label_column": "verdict_name",
             "sort": "rank",

@@ -9,6 +9,7 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 from __future__ import annotations
 
 from classify.evidence import committed_impact_confidence
+from publish.change_queries import change_queries
 from publish.compliance import AU_COLUMNS, summary_measures
 from publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 from vocabulary.labels import CRITERIA, UK_AREAS
@@ -521,6 +522,7 @@ def canned_queries() -> dict[str, dict]:
             "params": ["boilerplate_id"],
         },
     }
+    queries.update(change_queries())
     for query in queries.values():
         query["hide_sql"] = True
     return queries

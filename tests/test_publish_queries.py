@@ -31,7 +31,28 @@ TESTED = {
     "late_statements",
     "search_boilerplate",
     "boilerplate_uses",
+    # what changed and its feeds: tests/test_publish_changes.py and tests/test_publish_feeds.py on the
+    # demo; here on the fictional corpus
+    "what_changed",
+    "new_statements",
+    "changed_statements",
 }
+
+
+def test_what_changed_and_the_feed_queries_on_the_fictional_corpus(ds):
+    harbourline = rows(ds, "/msa/what_changed.json?entity=Harbourline")
+    assert [(r["registry_year"], r["previous_year"]) for r in harbourline] == [
+        (2021, None),
+        (2022, 2021),
+        (2023, 2022),
+    ]
+    assert harbourline[1]["reading"].startswith("repeats ")
+    new = rows(ds, "/msa/new_statements.json?jurisdiction=au")
+    assert {r["statement_id"] for r in new} == {"au-2022-101", "au-2023-202", "au-2023-303"}
+    assert all(r["atom_link"] == "/msa/statements/" + r["statement_id"] for r in new)
+    changed = rows(ds, "/msa/changed_statements.json")
+    # Wattle's AU verdicts changed; Harbourline's UK areas found changed both years
+    assert {r["statement_id"] for r in changed} == {"au-2023-202", "uk-2022-HLF00001", "uk-2023-HLF00001"}
 
 
 def test_every_canned_query_is_tested_here(ds):
