@@ -39,7 +39,8 @@ from bench.area_labels import (  # noqa: E402
     mismatch_scores,
     positions,
 )
-from classify import Labeller  # noqa: E402
+from classify import Labeller, rule_tables  # noqa: E402
+from classify.rule_tables import RULES_DIR  # noqa: E402
 from classify.summary_areas import uk_area_sentences  # noqa: E402
 from db.schema import UK_AREAS  # noqa: E402
 from msa.demo import run_demo  # noqa: E402
@@ -48,13 +49,29 @@ from msa.demo import run_demo  # noqa: E402
 BASELINE_REV = "2983895"
 
 
+def _git_show(rev: str, path: str) -> str | None:
+    """A file as committed at `rev`; None where it did not exist there."""
+    shown = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO_ROOT, capture_output=True)
+    return shown.stdout.decode() if shown.returncode == 0 else None
+
+
 def baseline_detector(rev: str) -> Detector:
-    """uk_area_sentences as committed at `rev`."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:classify/summary_areas.py"], cwd=REPO_ROOT, check=True, capture_output=True
-    ).stdout.decode()
+    """uk_area_sentences as committed at `rev`, with the rule tables committed there (the working
+    tree's classify/rules would otherwise mix into "before")."""
+    source = _git_show(rev, "classify/summary_areas.py")
+    if source is None:
+        sys.exit(f"classify/summary_areas.py is not in {rev}")
     module = types.ModuleType(f"summary_areas_{rev}")
-    exec(compile(source, f"summary_areas@{rev}", "exec"), module.__dict__)
+    with tempfile.TemporaryDirectory() as rules:
+        for table in RULES_DIR.glob("*.toml"):
+            committed = _git_show(rev, f"classify/rules/{table.name}")
+            if committed is not None:
+                (Path(rules) / table.name).write_text(committed, encoding="utf-8")
+        saved, rule_tables.RULES_DIR = rule_tables.RULES_DIR, Path(rules)
+        try:
+            exec(compile(source, f"summary_areas@{rev}", "exec"), module.__dict__)
+        finally:
+            rule_tables.RULES_DIR = saved
     return module.uk_area_sentences
 
 
