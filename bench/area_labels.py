@@ -25,7 +25,10 @@ from training.shared_corpus import split_sentences
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels" / "uk_areas_two_pass.json"
 HACKATHON_FILE = Path("research/corpus/hackathon_uk_training/df_with_segments.parquet")
-PASSES = ("A", "B")
+# A and B: one engineer's two readings; AB: their adjudication; C: an independent engineer's reading.
+PASSES = ("A", "B", "AB", "C")
+# The pairs `agreement` compares: the same engineer's two readings, and the two independent ones.
+PAIRS = (("A", "B"), ("AB", "C"))
 
 Detector = Callable[[Sequence[dict]], dict[str, list[dict]]]
 
@@ -36,12 +39,12 @@ def sentence_hash(text: str) -> str:
 
 
 def load_labels(path: Path = LABELS_FILE) -> dict[str, dict]:
-    """key (demo statement id or ukh-<ID>) → its entry: source, sentences, passes, adjudicated."""
+    """key (demo statement id or ukh-<ID>) → its entry: source, sentences, passes (PASSES), adjudicated."""
     return json.loads(path.read_text(encoding="utf-8"))["documents"]
 
 
 def positions(entry: dict, which: str = "adjudicated") -> dict[str, set[int]]:
-    """area → labelled sentence positions, for one pass ("A", "B") or the adjudicated labels."""
+    """area → labelled sentence positions, for one pass (PASSES) or the adjudicated labels."""
     areas = entry[which] if which == "adjudicated" else entry["passes"][which]
     return {area: {p["idx"] for p in areas.get(area, [])} for area in UK_AREAS}
 
@@ -181,22 +184,22 @@ def mismatch_scores(
     return out
 
 
-def agreement(labels: dict[str, dict]) -> dict[str, dict[str, float | int]]:
-    """Per area: statement-level agreement of passes A and B (count, share, Cohen's kappa) and the
+def agreement(
+    labels: dict[str, dict], pair: tuple[str, str] = ("A", "B")
+) -> dict[str, dict[str, float | int]]:
+    """Per area: statement-level agreement of two passes (count, share, Cohen's kappa) and the
     Jaccard overlap of their positions where both say addressed."""
+    first, second = pair
     out: dict[str, dict[str, float | int]] = {}
     for area in UK_AREAS:
-        pairs = [(bool(positions(e, "A")[area]), bool(positions(e, "B")[area])) for e in labels.values()]
+        readings = [(positions(e, first)[area], positions(e, second)[area]) for e in labels.values()]
+        pairs = [(bool(a), bool(b)) for a, b in readings]
         n = len(pairs)
         agree = sum(a == b for a, b in pairs)
         pa, pb = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
         chance = pa * pb + (1 - pa) * (1 - pb)
         kappa = (agree / n - chance) / (1 - chance) if chance < 1 else 1.0
-        overlaps = []
-        for e in labels.values():
-            a, b = positions(e, "A")[area], positions(e, "B")[area]
-            if a and b:
-                overlaps.append(len(a & b) / len(a | b))
+        overlaps = [len(a & b) / len(a | b) for a, b in readings if a and b]
         out[area] = {
             "statements": n,
             "agree": agree,

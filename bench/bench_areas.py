@@ -4,8 +4,8 @@ Labels: bench/labels/uk_areas_two_pass.json (bench/area_labels.py says what they
 statements are read from a database `msa demo` built (made here in a temporary folder unless
 --demo-db names one); the real statements' sentences from ../shared, labelled by the committed
 models. "before" is classify/summary_areas.py as of --baseline-rev (read with `git show`),
-"after" the working tree's. Prints: agreement of the two readings; precision and recall per area;
-how many of the registry mismatches a regulator would see are right (demo: the registry's own
+"after" the working tree's. Prints: agreement of the readings (A vs B, AB vs C); precision and
+recall per area; how many of the registry mismatches a regulator would see are right (demo: the registry's own
 declarations; real statements: as if the registry declared every area, or none).
 
     python bench/bench_areas.py [--demo-db /tmp/msa-demo/msa.db] [--shared ../shared]
@@ -25,6 +25,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from bench.area_labels import (  # noqa: E402
+    PAIRS,
     AreaScore,
     Detector,
     agreement,
@@ -38,7 +39,8 @@ from bench.area_labels import (  # noqa: E402
     mismatch_scores,
     positions,
 )
-from classify import Labeller  # noqa: E402
+from classify import Labeller, rule_tables  # noqa: E402
+from classify.rule_tables import RULES_DIR  # noqa: E402
 from classify.summary_areas import uk_area_sentences  # noqa: E402
 from db.schema import UK_AREAS  # noqa: E402
 from msa.demo import run_demo  # noqa: E402
@@ -47,13 +49,29 @@ from msa.demo import run_demo  # noqa: E402
 BASELINE_REV = "2983895"
 
 
+def _git_show(rev: str, path: str) -> str | None:
+    """A file as committed at `rev`; None where it did not exist there."""
+    shown = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO_ROOT, capture_output=True)
+    return shown.stdout.decode() if shown.returncode == 0 else None
+
+
 def baseline_detector(rev: str) -> Detector:
-    """uk_area_sentences as committed at `rev`."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:classify/summary_areas.py"], cwd=REPO_ROOT, check=True, capture_output=True
-    ).stdout.decode()
+    """uk_area_sentences as committed at `rev`, with the rule tables committed there (the working
+    tree's classify/rules would otherwise mix into "before")."""
+    source = _git_show(rev, "classify/summary_areas.py")
+    if source is None:
+        sys.exit(f"classify/summary_areas.py is not in {rev}")
     module = types.ModuleType(f"summary_areas_{rev}")
-    exec(compile(source, f"summary_areas@{rev}", "exec"), module.__dict__)
+    with tempfile.TemporaryDirectory() as rules:
+        for table in RULES_DIR.glob("*.toml"):
+            committed = _git_show(rev, f"classify/rules/{table.name}")
+            if committed is not None:
+                (Path(rules) / table.name).write_text(committed, encoding="utf-8")
+        saved, rule_tables.RULES_DIR = rule_tables.RULES_DIR, Path(rules)
+        try:
+            exec(compile(source, f"summary_areas@{rev}", "exec"), module.__dict__)
+        finally:
+            rule_tables.RULES_DIR = saved
     return module.uk_area_sentences
 
 
@@ -135,14 +153,18 @@ def main() -> None:
         f"{len(demo_keys)} demo statements ({len(uk_demo)} UK), {len(real_keys)} real UK statements; "
         f"before = classify/summary_areas.py at {args.baseline_rev}, after = working tree.",
         "",
-        "## Agreement of the two readings (statement level; position Jaccard where both say addressed)",
+        "## Agreement of the readings (statement level; position Jaccard where both say addressed)",
         "",
-        "| area | agree | share | kappa | position Jaccard |",
-        "|---|---:|---:|---:|---:|",
+        "A vs B: one engineer's two readings; AB vs C: their adjudication against an independent reading.",
+        "",
+        "| pair | area | agree | share | kappa | position Jaccard |",
+        "|---|---|---:|---:|---:|---:|",
     ]
-    for area, a in agreement({k: labels[k] for k in rows}).items():
-        agree = f"{a['agree']}/{a['statements']}"
-        out.append(f"| {area} | {agree} | {a['share']} | {a['kappa']} | {a['position_jaccard']} |")
+    for pair in PAIRS:
+        for area, a in agreement({k: labels[k] for k in rows}, pair).items():
+            agree = f"{a['agree']}/{a['statements']}"
+            cells = f"{agree} | {a['share']} | {a['kappa']} | {a['position_jaccard']}"
+            out.append(f"| {pair[0]} vs {pair[1]} | {area} | {cells} |")
     out.append("")
     for title, keys in (("demo", demo_keys), ("real UK", real_keys), ("all", list(rows))):
         if keys:

@@ -51,6 +51,7 @@ _DD_STRONG = _WORDS["due_diligence_strong"]
 _TRAINING = _WORDS["training"]
 _GOALS = _WORDS["goals"]
 _FUTURE = _WORDS["future"]
+_PROMISE_JOINER = _WORDS["promise_joiner"]
 _NEGATED = _WORDS["negated"]
 # Section headings that say which area the sentences under them are about.
 _SECTION = compile_patterns(_TABLE["section_headings"])
@@ -66,9 +67,18 @@ def is_heading(row: dict) -> bool:
     return 0 < len(text.split()) <= 6 and not _TERMINAL.search(text)
 
 
-def _claim(row: dict) -> bool:
-    """Something said to be done or in place: not a promise, and not a 'nothing found' declaration."""
-    return row.get("evidence") != "negative" and not _FUTURE.search(row.get("text") or "")
+def _claim(row: dict) -> str:
+    """What the sentence says is done or in place: '' for a promise or a 'nothing found'
+    declaration; for a claim joined to a promise ("we assess X, and will continue to"), the claim."""
+    text = row.get("text") or ""
+    if row.get("evidence") == "negative":
+        return ""
+    promise = _FUTURE.search(text)
+    if not promise:
+        return text
+    before = text[: promise.start()]
+    joiner = _PROMISE_JOINER.search(before)
+    return before[: joiner.start()] if joiner and len(before[: joiner.start()].split()) >= 4 else ""
 
 
 def _names(pattern: re.Pattern, text: str) -> bool:
@@ -144,7 +154,8 @@ def uk_area_sentences(rows: Sequence[dict]) -> dict[str, list[dict]]:
     sits in a section whose heading names the area ("Due diligence", "Training"), and its words
     name the area. Except for org_structure and policies, it must also say what is done or in
     place: a promise ("we will set KPIs"), a declaration that nothing was found, or a denial ("no
-    training has taken place") evidences nothing.
+    training has taken place") evidences nothing; in a claim joined to a promise ("we assess our
+    exposure, and will continue to"), only the words before the promise count.
 
     - org_structure: any of c2_structure, c2_operations, c2_supply_chains.
     - policies: a c4 sentence, or one under a policies heading, naming a policy, code or standard.
@@ -177,20 +188,20 @@ def uk_area_sentences(rows: Sequence[dict]) -> dict[str, list[dict]]:
         c3 = int(r.get("c3_risk_description") or 0)
         c4m, c4r = int(r.get("c4_risk_mitigation") or 0), int(r.get("c4_remediation") or 0)
         c5 = int(r.get("c5_effectiveness") or 0)
-        claim = _claim(r)
+        claim = _claim(r)  # the words read for the areas that need something done or in place
         if c2:
             out["org_structure"].append(r)
         if (c4m or c4r or under["policies"]) and _names(_POLICY, text) and not _NOT_A_POLICY.search(text):
             out["policies"].append(r)
-        if claim and (c3 or ((c4m or c4r or under["risk_assessment"]) and _names(_RISK_ASSESS, text))):
+        if claim and (c3 or ((c4m or c4r or under["risk_assessment"]) and _names(_RISK_ASSESS, claim))):
             out["risk_assessment"].append(r)
-        checks = (c4m or under["due_diligence"]) and _names(_DUE_DILIGENCE, text)
-        if claim and (c4r or checks or _names(_DD_STRONG, text)):
+        checks = (c4m or under["due_diligence"]) and _names(_DUE_DILIGENCE, claim)
+        if claim and (c4r or checks or _names(_DD_STRONG, claim)):
             out["due_diligence"].append(r)
-        if claim and (c4m or c4r or under["training"]) and _names(_TRAINING, text):
+        if claim and (c4m or c4r or under["training"]) and _names(_TRAINING, claim):
             out["training"].append(r)
         is_table_row = r.get("block_kind") == "table"
-        if claim and (c5 or under["goals"]) and (_names(_GOALS, text) or (under["goals"] and is_table_row)):
+        if claim and (c5 or under["goals"]) and (_names(_GOALS, claim) or (under["goals"] and is_table_row)):
             out["goals"].append(r)
     return out
 

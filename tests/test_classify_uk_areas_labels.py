@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bench.area_labels import (
+    PASSES,
+    agreement,
     area_scores,
     demo_rows,
     detect_areas,
@@ -45,12 +47,41 @@ def real():
     return {k: labelled_rows(texts[k], labeller) for k in REAL}
 
 
-def test_labels_cover_every_demo_statement_in_two_readings(demo):
+def test_labels_cover_every_demo_statement_in_independent_readings(demo):
     assert set(DEMO) == set(demo)
     assert len(REAL) >= 10
     for entry in LABELS.values():
-        assert set(entry["passes"]) == {"A", "B"} and set(entry["adjudicated"]) == set(UK_AREAS)
+        assert set(entry["passes"]) == set(PASSES) and set(entry["adjudicated"]) == set(UK_AREAS)
     assert [p for k in DEMO for p in hash_problems(k, LABELS[k], [r["text"] for r in demo[k]["rows"]])] == []
+
+
+def test_adjudication_keeps_what_the_independent_readings_agree_on():
+    """Where AB (one engineer's adjudicated pair) and C (an independent reading) agree that an area
+    is addressed or not, the final label says the same, with the positions of both."""
+    decided = 0
+    for entry in LABELS.values():
+        ab, c, final = positions(entry, "AB"), positions(entry, "C"), positions(entry)
+        for area in UK_AREAS:
+            if bool(ab[area]) == bool(c[area]):
+                assert final[area] == ab[area] | c[area]
+            else:
+                decided += 1
+                assert final[area] in (set(), ab[area] | c[area])
+    assert decided == 4
+
+
+def test_agreement_of_the_independent_pair():
+    """Statement-level agreement of AB and C, pinned as measured when C was added (issue 17)."""
+    shares = {area: a["agree"] for area, a in agreement(LABELS, ("AB", "C")).items()}
+    assert shares == {
+        "org_structure": 25,
+        "policies": 23,
+        "risk_assessment": 25,
+        "due_diligence": 25,
+        "training": 24,
+        "goals": 24,
+    }
+    assert agreement(LABELS, ("AB", "C"))["policies"]["kappa"] == pytest.approx(0.783, abs=1e-3)
 
 
 def _check_scores(found, keys, floor):
@@ -80,14 +111,18 @@ def test_mismatches_the_regulator_sees_on_the_demo_are_right(demo_db):
         found = detect_areas(uk_area_sentences, sentence_rows[key]["rows"])[area]
         right += mismatch_right(kind, found, positions(LABELS[key])[area])
     assert right / len(shown) >= 0.9, (right, len(shown))
-    # The four the readers' walk found wrong are gone.
+    # The four the readers' walk found wrong are gone: three mismatches are not shown at all.
     pairs = {(r["statement_id"], r["area"]) for r in shown}
     assert not pairs & {
         ("uk-2023-bA5nC7hx", "due_diligence"),  # a "Due diligence" section with factory visits
         ("uk-2022-Hx4tLm9P", "training"),  # a toolbox talk and an online course
         ("uk-2021-Bw7fQ2kd", "goals"),  # KPIs only promised
-        ("uk-2021-tF1hZ5sj", "risk_assessment"),  # a boilerplate "nothing found" sentence
     }
+    # The fourth rested on a boilerplate "nothing found" sentence. Both independent readings find
+    # the area in a sentence naming where the risk lies, so the mismatch may be shown, on that one.
+    key, area = "uk-2021-tF1hZ5sj", "risk_assessment"
+    found = detect_areas(uk_area_sentences, sentence_rows[key]["rows"])[area]
+    assert found <= positions(LABELS[key])[area]
 
 
 def test_detector_on_real_statements(real):
