@@ -2,8 +2,9 @@
 
 Everything here is derived from what crawl, extract and classify stored and is rebuilt from
 scratch on every run, so a build is repeatable and the earlier stages' writes stay fast (no FTS
-triggers, no summary tables kept in step). Order matters: `compliance` comes first, the
-impact, verdict and boilerplate tables read it.
+triggers, no summary tables kept in step). Order matters: `entities` comes first (later
+tables may read which entity a statement is by), then `compliance`, which the impact, verdict and
+boilerplate tables read.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import sqlite_utils
 from msa.stage_report import StageReport
 from publish.boilerplate import build_boilerplate
 from publish.compliance import build_compliance
+from publish.entities import build_entities
 from publish.impact import build_impact_sentences
 from publish.search import build_name_search, build_sentence_search
 from publish.verdicts import build_verdict_sentences
 
-BUILD_VERSION = "build-2"
+BUILD_VERSION = "build-3"
 # Lookups the published queries make that the pipeline's own indexes do not cover.
 PUBLISH_INDEXES = {
     "idx_statement_summaries_document": "statement_summaries(document_id)",
@@ -52,6 +54,7 @@ def run_build(db: sqlite_utils.Database) -> StageReport:
         return result
 
     timed("indexes", create_publish_indexes, db)
+    entity_rows = timed("entities", build_entities, db)
     compliance_rows = timed("compliance", build_compliance, db)
     impact_rows = timed("impact_sentences", build_impact_sentences, db)
     verdict_rows = timed("verdict_sentences", build_verdict_sentences, db)
@@ -63,6 +66,7 @@ def run_build(db: sqlite_utils.Database) -> StageReport:
     report.extra.update({f"{table}_indexed": n for table, n in counts.items()})
     report.extra.update(
         {
+            "entities": entity_rows,
             "compliance_rows": compliance_rows,
             "impact_sentences": impact_rows,
             "verdict_sentences": verdict_rows,
