@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from publish.entity_linking import Filing, Linking, Organisation, link_organisations
+from publish.entity_linking import Filing, Linking, Organisation, link_organisations, name_key
 
 ENTITIES = "entities"
 LINKS = "entity_links"
@@ -22,7 +22,7 @@ ENTITY_ID_PREFIX = "ent-"
 
 
 def entity_id(root_organisation_id: str) -> str:
-    """An entity is named after its root organisation, preferably one with a registered number."""
+    """An entity's id is its lead organisation's (the one its statements are by)."""
     return f"{ENTITY_ID_PREFIX}{root_organisation_id}"
 
 
@@ -116,31 +116,42 @@ def _link_rows(linking: Linking, appearances, by_id: dict[str, Organisation]) ->
     return rows
 
 
-def _lead(members: list[str], appearances, by_id: dict[str, Organisation]) -> str:
-    """The member an entity is called by: a named parent, else the one with most statements, latest."""
+def _root_rank(appearances, titles: dict[str, str]):
+    """An entity is named after the member its statements are by (the registry's title names it,
+    or it is their named parent), then one with a registered number, more statements, a later year."""
 
-    def rank(org_id: str):
-        seen = appearances.get(org_id, [])
+    def rank(org: Organisation) -> tuple:
+        seen = appearances.get(org.organisation_id, [])
+        key = name_key(org.name).full
+        titled = sum(1 for statement_id, _, _ in seen if titles.get(statement_id) == key)
+        titled += sum(1 for _, _, role in seen if role == "parent")
         years = [year for _, year, _ in seen if year is not None]
-        is_parent = any(role in ("parent", "reporting") for _, _, role in seen)
-        return (is_parent, len(seen), max(years, default=0), -len(by_id[org_id].name))
+        numbered = bool(org.company_number or org.abn or org.acn or org.arbn)
+        return (-titled, not numbered, -len(seen), -max(years, default=0), org.organisation_id)
 
-    return max(sorted(members), key=rank)
+    return rank
 
 
 def build_entities(db: sqlite_utils.Database) -> int:
     """Recreate `entities` and `entity_links` from organisations and statements; returns entities."""
     organisations = read_organisations(db)
     by_id = {org.organisation_id: org for org in organisations}
-    linking = link_organisations(organisations, read_filings(db))
     appearances: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
     for org_id, statement_id, year, role in db.execute(
         """SELECT so.organisation_id, so.statement_id, s.registry_year, so.role
            FROM statement_organisations so JOIN statements s ON s.statement_id = so.statement_id
-           ORDER BY 1, 3, 2, 4"""
+           ORDER BY 1, 3, 2, CASE so.role WHEN 'parent' THEN 0 WHEN 'reporting' THEN 1 ELSE 2 END"""
     ):
-        if not appearances[org_id] or appearances[org_id][-1][0] != statement_id:  # one row per statement
+        # One row per statement, with the organisation's leading role in it.
+        if not appearances[org_id] or appearances[org_id][-1][0] != statement_id:
             appearances[org_id].append((statement_id, year, role))
+    titles = {
+        statement_id: name_key(title).full
+        for statement_id, title in db.execute(
+            "SELECT statement_id, title FROM statements WHERE title IS NOT NULL"
+        )
+    }
+    linking = link_organisations(organisations, read_filings(db), _root_rank(appearances, titles))
     _create_tables(db)
     conn = db.conn
     conn.executemany(
@@ -155,17 +166,16 @@ def build_entities(db: sqlite_utils.Database) -> int:
         seen = [a for org_id in members for a in appearances.get(org_id, [])]
         years = [year for _, year, _ in seen if year is not None]
         jurisdictions = sorted({by_id[org_id].jurisdiction.upper() for org_id in members})
-        lead = _lead(members, appearances, by_id)
         entity_rows.append(
             (
                 entity_id(root),
-                by_id[lead].name,
+                by_id[root].name,
                 len(members),
                 len({statement_id for statement_id, _, _ in seen}),
                 ",".join(jurisdictions),
                 min(years, default=None),
                 max(years, default=None),
-                lead,
+                root,
                 candidates.get(root, 0),
             )
         )

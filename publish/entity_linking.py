@@ -17,7 +17,7 @@ import heapq
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 # Evidence kinds, with the score a link of that kind carries (how sure the rule is).
@@ -370,8 +370,15 @@ class Linking:
     candidates: list[Evidence] = field(default_factory=list)  # unsure, across two entities
 
 
-def link_organisations(organisations: list[Organisation], filings: list[Filing]) -> Linking:
-    """Merge organisations over sure evidence; keep unsure evidence between entities as candidates."""
+def link_organisations(
+    organisations: list[Organisation],
+    filings: list[Filing],
+    root_rank: Callable[[Organisation], tuple] = _root_rank,
+) -> Linking:
+    """Merge organisations over sure evidence; keep unsure evidence between entities as candidates.
+
+    Each entity is rooted at its member of least `root_rank` (by default one with a number).
+    """
     by_id = {org.organisation_id: org for org in organisations}
     evidence = [e for e in all_evidence(organisations, filings) if e.a in by_id and e.b in by_id]
     sets = UnionFind(by_id)
@@ -386,7 +393,7 @@ def link_organisations(organisations: list[Organisation], filings: list[Filing])
         components[sets.find(org_id)].append(org_id)
     linking = Linking()
     for ids in components.values():
-        root = min(ids, key=lambda i: _root_rank(by_id[i]))
+        root = min(ids, key=lambda i: root_rank(by_id[i]))
         linking.members[root] = sorted(ids)
         for org_id in ids:
             linking.entity_of[org_id] = root
