@@ -53,7 +53,7 @@ def sql(corpus):
 def test_every_stage_reports(corpus):
     _, lines = corpus
     assert [line.split(":", 1)[0] for line in lines] == ["crawl", "extract", "classify", "build"]
-    assert "statements: 16 seen, 16 new" in lines[0]
+    assert "statements: 21 seen, 21 new" in lines[0]
     assert "0 failed" in lines[1]
 
 
