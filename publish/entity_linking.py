@@ -190,8 +190,10 @@ def _nine_digit_ids(org: Organisation) -> set[str]:
 
 
 def number_evidence(organisations: Iterable[Organisation]) -> Iterator[Evidence]:
-    """Organisations sharing a company number, an ABN, an ARBN, or an ACN (an ABN embeds the ACN)."""
+    """Organisations sharing a company number, an ABN or an ARBN, or an ACN (or ARBN) that another's
+    ABN embeds. Two ABNs that differ are two entities even when their last nine digits agree."""
     by_key: dict[tuple[str, str], list[str]] = defaultdict(list)
+    registered: dict[str, list[Organisation]] = defaultdict(list)  # 9 digits → organisations known by them
     for org in organisations:
         if org.company_number:
             by_key[("company_number", org.company_number)].append(org.organisation_id)
@@ -200,11 +202,16 @@ def number_evidence(organisations: Iterable[Organisation]) -> Iterator[Evidence]
         if org.arbn:
             by_key[("arbn", org.arbn)].append(org.organisation_id)
         for nine in _nine_digit_ids(org):
-            by_key[("acn", nine)].append(org.organisation_id)
+            registered[nine].append(org)
     for (kind, _), ids in by_key.items():
         ids = sorted(set(ids))
         for other in ids[1:]:
             yield Evidence(ids[0], other, kind, SCORES[kind], True)
+    for nine, orgs in registered.items():
+        stated = sorted(o.organisation_id for o in orgs if nine in (o.acn, o.arbn))
+        for org in orgs:
+            if stated and org.organisation_id != stated[0]:  # one of them states the nine digits
+                yield Evidence(stated[0], org.organisation_id, "acn", SCORES["acn"], True)
 
 
 def _numbers_conflict(a: Organisation, b: Organisation) -> bool:

@@ -78,6 +78,15 @@ def test_acn_inside_an_abn_links_and_abn_scores_full():
     linking, entities = entities_of(orgs, [])
     assert frozenset({"au-acn-612345678", "au-abn-11612345678"}) in entities
     assert "au-abn-22612345670" not in linking.members[linking.entity_of["au-acn-612345678"]]
+    # Two ABNs ending in the same nine digits, and no ACN stated: two entities.
+    _, apart = entities_of(
+        [
+            au("au-abn-11712345678", "Alpha Pty Ltd", abn="11712345678"),
+            au("au-abn-33712345678", "Beta", abn="33712345678"),
+        ],
+        [],
+    )
+    assert len(apart) == 2
     joined = {linking.joined_by[o] for o in ("au-acn-612345678", "au-abn-11612345678")}
     assert joined == {("abn", 1.0), ("acn", SCORES["acn"])}
 
