@@ -11,6 +11,7 @@ that a rule was not sure enough to merge (it stays in its own entity too).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -19,6 +20,8 @@ from publish.entity_linking import Filing, Linking, Organisation, link_organisat
 ENTITIES = "entities"
 LINKS = "entity_links"
 ENTITY_ID_PREFIX = "ent-"
+# organisation id → [(statement id, registry year, its leading role in that statement)]
+Appearances = dict[str, list[tuple[str, int | None, str]]]
 
 
 def entity_id(root_organisation_id: str) -> str:
@@ -86,7 +89,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-def _link_rows(linking: Linking, appearances, by_id: dict[str, Organisation]) -> list[tuple]:
+def _link_rows(linking: Linking, appearances: Appearances, by_id: dict[str, Organisation]) -> list[tuple]:
     rows = []
 
     def add(entity: str, org_id: str, evidence: str, score: float, status: str) -> None:
@@ -116,7 +119,7 @@ def _link_rows(linking: Linking, appearances, by_id: dict[str, Organisation]) ->
     return rows
 
 
-def _root_rank(appearances, titles: dict[str, str]):
+def _root_rank(appearances: Appearances, titles: dict[str, str]) -> Callable[[Organisation], tuple]:
     """An entity is named after the member its statements are by (the registry's title names it,
     or it is their named parent), then one with a registered number, more statements, a later year."""
 
@@ -136,7 +139,7 @@ def build_entities(db: sqlite_utils.Database) -> int:
     """Recreate `entities` and `entity_links` from organisations and statements; returns entities."""
     organisations = read_organisations(db)
     by_id = {org.organisation_id: org for org in organisations}
-    appearances: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
+    appearances: Appearances = defaultdict(list)
     for org_id, statement_id, year, role in db.execute(
         """SELECT so.organisation_id, so.statement_id, s.registry_year, so.role
            FROM statement_organisations so JOIN statements s ON s.statement_id = so.statement_id
