@@ -5,7 +5,7 @@ position, with the first 12 hex digits of the sentence's SHA-1, never its text) 
 statement addresses the area; an area with no position is not addressed. Statements are the demo
 corpus's (positions are `sentence_idx` of the document `msa demo` summarises) and real UK
 statements of the hackathon corpus in ../shared (positions in
-training.criteria_data.split_sentences of its TEXT).
+training.shared_corpus.split_sentences of its TEXT).
 
 `detect_areas` runs classify.summary_areas (or a baseline version of it) on labelled sentence
 rows; `area_scores` and `mismatch_scores` compare what it finds with the adjudicated labels.
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from db.schema import CRITERIA, UK_AREAS
+from training.shared_corpus import split_sentences
 
 LABELS_FILE = Path(__file__).resolve().parent / "labels" / "uk_areas_two_pass.json"
 HACKATHON_FILE = Path("research/corpus/hackathon_uk_training/df_with_segments.parquet")
@@ -87,8 +88,6 @@ def hackathon_texts(shared: Path, ids: Sequence[str]) -> dict[str, list[str]]:
     """ukh-<ID> → the statement's sentences as the labels number them (IDs of the corpus's 'labeled'
     part: its 'hidden' part reuses them)."""
     import pandas as pd  # lazy: only the real-statement measurement reads the parquet file
-
-    from training.criteria_data import split_sentences
 
     frame = pd.read_parquet(shared / HACKATHON_FILE, columns=["ID", "source", "TEXT"])
     frame = frame[frame["source"] == "labeled"]

@@ -38,7 +38,10 @@ from bench.area_labels import (  # noqa: E402
     mismatch_scores,
     positions,
 )
+from classify import Labeller  # noqa: E402
+from classify.summary_areas import uk_area_sentences  # noqa: E402
 from db.schema import UK_AREAS  # noqa: E402
+from msa.demo import run_demo  # noqa: E402
 
 # The detector before issue 17's labels were made: the commit this work started from.
 BASELINE_REV = "2983895"
@@ -93,12 +96,8 @@ def main() -> None:
 
     labels = load_labels()
     detectors = {"before": baseline_detector(args.baseline_rev)}
-    from classify.summary_areas import uk_area_sentences
-
     detectors["after"] = uk_area_sentences
     with tempfile.TemporaryDirectory() as tmp:
-        from msa.demo import run_demo
-
         demo_db = args.demo_db or run_demo(Path(tmp), serve=False, show_progress=False, port_base=None)
         demo = demo_rows(demo_db)
     rows: dict[str, list[dict]] = {}
@@ -112,8 +111,6 @@ def main() -> None:
             }
     real_keys = [k for k, e in labels.items() if e["source"] == "ukh"]
     if (args.shared / "research").is_dir():
-        from classify import Labeller
-
         labeller = Labeller.load()
         texts = hackathon_texts(args.shared, [labels[k]["id"] for k in real_keys])
         for key in real_keys:

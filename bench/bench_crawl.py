@@ -2,8 +2,8 @@
 
     python -m bench.bench_crawl [--statements 2000] [--fault-share 0.05] [--pdf-kb 20] [--json OUT.json]
 
-Generates a fictional corpus (crawler/synthetic_corpus.py, marked synthetic) into a temp dir, serves it
-with crawler.replica, and crawls it three ways, each into its own data dir except the re-crawl:
+Generates a fictional corpus (synthetic/corpus.py, marked synthetic) into a temp dir, serves it
+with synthetic.replica, and crawls it three ways, each into its own data dir except the re-crawl:
 
 - clean: every document answers;
 - re-crawl: the clean data dir crawled again, nothing changed (Content-MD5 / ETag: 304s, no bodies);
@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.replica import Fault, Replica
 from crawler.run import crawl
-from crawler.synthetic_corpus import SyntheticCorpus, write_synthetic_corpus
+from synthetic.corpus import SyntheticCorpus, write_synthetic_corpus
+from synthetic.replica import Fault, Replica
 
 SPIDERS = ["uk_registry", "au_register"]
 DOWNLOAD_TIMEOUT = 5

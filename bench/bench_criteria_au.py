@@ -32,8 +32,8 @@ from training.criteria_au_check import (  # noqa: E402
     scores_by_split,
     statement_sentences,
 )
-from training.criteria_data import shared_dir  # noqa: E402
 from training.criteria_eval import au_two_pass_lines  # noqa: E402
+from training.shared_corpus import shared_dir  # noqa: E402
 
 BASELINES = {
     "approval": re.compile(r"approv", re.I),

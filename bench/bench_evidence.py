@@ -24,10 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from classify.evidence import EvidenceClassifier
+from classify.encoder import SentenceEncoder, default_encoder
+from classify.evidence import MODEL_DIR, EvidenceClassifier
 from classify.evidence_rules import rule_label
 from classify.summary import summarise_statement
 from db.schema import CRITERIA
+from training.criteria_data import load_unlabelled
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / ".." / "shared" / "labels" / "evidence_dev.csv"
@@ -79,8 +81,6 @@ def main() -> None:
     print(f"text head              {text:10.0f} sentences/s  ({text / rules:.2f}x the rules)")
 
     try:
-        from classify.encoder import SentenceEncoder, default_encoder
-
         encoder = SentenceEncoder.load(args.encoder_dir) if args.encoder_dir else default_encoder()
     except Exception as exc:  # no committed encoder: report and go on
         encoder = None
@@ -142,9 +142,6 @@ def _label_seconds(model_dir: Path, csv_path: Path, out_path: Path) -> float:
 
 def label_command(n: int) -> None:
     """`msa label` on n real sentences (whole statements, in order), with and without context."""
-    from classify.evidence import MODEL_DIR
-    from training.criteria_data import load_unlabelled
-
     frame = load_unlabelled(n_statements=400)
     if frame is None:
         print("msa label              skipped (../shared corpus absent)")

@@ -32,7 +32,7 @@ from bench.fidelity.scoring import hashed_words, load_pages, mean_scores, score_
 from extract import extract_document
 from extract.pdf_document import pdfium_text_is_garbled
 from extract.pdf_pages import open_pdfium, pdfium_page
-from extract.sentences import sentence_pipeline
+from extract.sentences import sentence_pipeline, split_sentences
 from extract.structures import Block, Page
 
 SHARED_RESEARCH = Path(__file__).resolve().parents[1].parent / "shared" / "research"
@@ -59,8 +59,6 @@ def run_msa(bodies: dict[Path, bytes], backend: str) -> tuple[float, dict[Path, 
 
 def run_plumber_alone(bodies: dict[Path, bytes]) -> tuple[float, dict[Path, list[str]], int, int]:
     """(seconds, page texts per file, pages, sentences): pdfplumber extract_text, then sentences."""
-    from extract.sentences import split_sentences
-
     texts: dict[Path, list[str]] = {}
     pages = sentences = 0
     gc.collect()

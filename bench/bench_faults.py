@@ -37,8 +37,10 @@ from pathlib import Path
 
 from bench.bench_extract import SHARED_RESEARCH, real_pdfs
 from bench.bench_scale import build_corpus, copy_corpus
+from bench.fault_flood import run_flood_scenario
 from bench.process_tree import children, cpu_seconds, kill_tree, start_msa, survivors, wait_for
 from msa.paths import db_path
+from synthetic.publish_db import build_fixture_db
 
 RUN_TIMEOUT_S = 1200
 ORPHAN_WAIT_S = 5.0
@@ -139,9 +141,6 @@ def run_killed(data_dir: Path, args: argparse.Namespace) -> dict[str, object]:
 def server_flood(data_dir: Path, args: argparse.Namespace) -> dict[str, object]:
     """msa serve on the publishing fixture while 30 heavy SQL requests and 4 cross joins are in flight
     (bench/fault_flood.py): the worst p95 of the home page and a canned query, and whether it held."""
-    from bench.fault_flood import run_flood_scenario
-    from tests.publish_fixture import build_fixture_db
-
     db = data_dir / "flood" / "msa.db"  # msa serve reads <data dir>/msa.db
     db.parent.mkdir(parents=True, exist_ok=True)
     result = run_flood_scenario(build_fixture_db(db), seconds=args.flood_seconds)

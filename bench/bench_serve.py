@@ -1,6 +1,6 @@
 """Serving benchmark: p50/p95 latency of every canned query and of the ranked search under load.
 
-1. Makes (or reuses) a SYNTHETIC database of --sentences sentences (bench/make_bench_db.py).
+1. Makes (or reuses) a SYNTHETIC database of --sentences sentences (synthetic/bench_db.py).
 2. Serves it with `msa serve` (a metadata copy whose title and description say it is synthetic).
 3. Picks parameters from the data: search words at several frequencies, company names, sectors,
    boilerplate ids, so that each query runs as people would run it.
@@ -27,10 +27,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from bench.make_bench_db import SYNTHETIC_NOTE, make_bench_db  # noqa: E402
 from msa.paths import METADATA_PATH  # noqa: E402
 from msa.serve import DEFAULT_SETTINGS  # noqa: E402
 from publish.dashboard import dashboard  # noqa: E402
+from synthetic.bench_db import SYNTHETIC_NOTE, make_bench_db  # noqa: E402
 from tests.publish_fixture import http_get, start_msa_serve  # noqa: E402
 
 STOPWORDS = frozenset(

@@ -13,7 +13,7 @@ reads the Datasette process's memory every 0.1 s and kills it past `rss_cap_mb`,
 server cannot take the machine. Returns the p95 of each sampled page per phase, the answers the
 flood got, the server's peak RSS and whether it survived (still answering at the end).
 
-    python bench/fault_flood.py [--db PATH] [--seconds 10]
+    python -m bench.fault_flood [--db PATH] [--seconds 10]
 
 prints the figures for the server without msa's SQL limits (`msa-limits` disabled in a metadata
 copy: what msa served before) and with them.
@@ -40,7 +40,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from msa.paths import METADATA_PATH  # noqa: E402
-from tests.publish_fixture import build_fixture_db, start_msa_serve  # noqa: E402
+from synthetic.publish_db import build_fixture_db  # noqa: E402
+from tests.publish_fixture import start_msa_serve  # noqa: E402
 
 RECURSIVE_COUNTER = "with recursive c(x) as (select 1 union all select x + 1 from c) select count(*) from c"
 CROSS_JOIN = "select count(*) from sentences a, sentences b, sentences c, sentences d"

@@ -2,7 +2,7 @@
 
     from classify.criteria import CriteriaClassifier
     clf = CriteriaClassifier.load()                  # once per process; offline, CPU
-    p = clf.predict_proba(sentences)                 # (n, 11) in db.schema.CRITERIA order
+    p = clf.predict_proba(sentences)                 # (n, 11) in vocabulary.labels.CRITERIA order
     y = clf.predict(sentences)                       # 0/1 with clf.thresholds (shape (11,))
 
 ``sentences`` are one statement's sentences in document order: each sentence's neighbours are
@@ -20,18 +20,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 
 from classify.context import shift, window_mean
 from classify.criteria_rules import rule_matrix
+from classify.encoder import SentenceEncoder, embed
 from classify.evidence_features import NgramVocabulary
-from db.schema import CRITERIA
-
-if TYPE_CHECKING:
-    from classify.encoder import SentenceEncoder
+from vocabulary.labels import CRITERIA
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "criteria"
 HEAD_FILE = "head.npz"
@@ -209,7 +206,6 @@ class CriteriaClassifier:
         if not (folder / HEAD_FILE).exists() or not meta_path.exists():
             return cls.rules_only()
         meta = json.loads(meta_path.read_text())
-        from classify.encoder import SentenceEncoder
 
         enc_dir = meta.get("encoder_dir")
         encoder = SentenceEncoder.load((folder / enc_dir).resolve() if enc_dir else None)
@@ -238,8 +234,6 @@ class CriteriaClassifier:
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         """Sentence vectors from this model's encoder, to share with other classifiers."""
         if self._encoder is None:
-            from classify.encoder import embed
-
             return embed(sentences)
         return self._encoder.embed(sentences)
 

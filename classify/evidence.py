@@ -22,9 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from classify.context import neighbour_vectors
+from classify.encoder import ENCODER_DIR, ENCODER_FILE
 from classify.evidence_features import NgramVocabulary, feature_matrix
 from classify.evidence_rules import FUTURE, activity_counts, business_events, forward_list_items, rule_label
-from db.schema import EVIDENCE_LABELS
+from vocabulary.labels import EVIDENCE_LABELS
 
 MODEL_DIR = Path(__file__).parent / "models" / "evidence"
 MODEL_NAME = "evidence_model"
@@ -39,8 +40,6 @@ def committed_impact_confidence(model_dir: str | None = None) -> float:
 
 def _encoder_matches(fingerprint: str | None, encoder_dir: str | Path | None = None) -> bool:
     """Whether the encoder file is the one the embedding head was trained on."""
-    from classify.encoder import ENCODER_DIR, ENCODER_FILE
-
     path = Path(encoder_dir or ENCODER_DIR) / ENCODER_FILE
     if not fingerprint or not path.exists():
         return False
@@ -63,7 +62,7 @@ class LinearHead:
 
 @dataclass
 class EvidenceClassifier:
-    """Labels sentences with db.schema.EVIDENCE_LABELS; `heads` empty means rules only."""
+    """Labels sentences with vocabulary.labels.EVIDENCE_LABELS; `heads` empty means rules only."""
 
     vocab: NgramVocabulary | None = None
     heads: dict[str, LinearHead] = field(default_factory=dict)
@@ -100,7 +99,7 @@ class EvidenceClassifier:
             del heads["embedding"]
         labels = tuple(meta["labels"])
         if set(labels) != set(EVIDENCE_LABELS):
-            raise ValueError(f"evidence model labels {labels} differ from db.schema.EVIDENCE_LABELS")
+            raise ValueError(f"evidence model labels {labels} differ from vocabulary.labels.EVIDENCE_LABELS")
         return cls(vocab, heads, {k: v for k, v in meta.items() if k != "terms"}, labels)
 
     @property
@@ -124,7 +123,7 @@ class EvidenceClassifier:
         embeddings: np.ndarray | None = None,
         context: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> np.ndarray:
-        """(n, 5) probabilities in db.schema.EVIDENCE_LABELS order.
+        """(n, 5) probabilities in vocabulary.labels.EVIDENCE_LABELS order.
 
         `sentences` are one statement's sentences in order; `embeddings` (n, d), the shared
         encoder's vectors for them, select the embedding head when it exists. `context` is each
@@ -188,7 +187,7 @@ class EvidenceClassifier:
         embeddings: np.ndarray | None = None,
         context: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[list[str], np.ndarray]:
-        """Labels (db.schema.EVIDENCE_LABELS) and the (n, 5) probability array."""
+        """Labels (vocabulary.labels.EVIDENCE_LABELS) and the (n, 5) probability array."""
         proba = self.predict_proba(sentences, embeddings, context)
         labels = [EVIDENCE_LABELS[i] for i in proba.argmax(axis=1)] if len(proba) else []
         return labels, proba

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from classify.evidence_rules import CUE_NAMES, cue_vector, label_from_cues, sentence_cues
-from db.schema import EVIDENCE_LABELS
+from vocabulary.labels import EVIDENCE_LABELS
 
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|%")
 _YEAR = re.compile(r"^(19|20)\d\d$")

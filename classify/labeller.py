@@ -15,7 +15,7 @@ import numpy as np
 from classify.context import first_sentence, last_sentence, neighbour_vectors
 from classify.criteria import CriteriaClassifier
 from classify.evidence import EvidenceClassifier
-from db.schema import CRITERIA
+from vocabulary.labels import CRITERIA
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,10 @@
 
 `summarise_statement(statement, sentences)` is pure: `statement` carries the registry columns of
 the `statements` table (jurisdiction, declared_* flags, approving_person, ...; optionally
-`document_id`, `doc_metadata`), `sentences` the labelled rows of its document (sentence_id,
-sentence_idx, page_no, text, evidence, evidence_p, each criterion and `<criterion>_p`). The
-AU and UK mapping rules live in classify/summary_areas.py, the rationale in classify/rationale.py.
+`document_id`, and `doc_metadata` as the column stores it or already decoded), `sentences` the
+labelled rows of its document (sentence_id, sentence_idx, page_no, text, evidence, evidence_p,
+each criterion and `<criterion>_p`). The AU and UK mapping rules live in classify/summary_areas.py,
+the rationale in classify/rationale.py.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from classify.evidence import committed_impact_confidence
 from classify.rationale import statement_rationale
 from classify.summary_areas import AU_MAP, au_criteria, uk_area_sentences, uk_mismatch
-from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
+from vocabulary.doc_metadata import decode_doc_metadata
+from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 
 SUMMARY_VERSION = "2"
 TOP_IMPACT = 3
@@ -35,20 +37,10 @@ def _ids(rows: Sequence[dict]) -> list[str]:
     return [str(r.get("sentence_id")) for r in rows]
 
 
-def _doc_metadata(statement: dict) -> dict:
-    meta = statement.get("doc_metadata") or {}
-    if isinstance(meta, str):
-        try:
-            meta = json.loads(meta)
-        except ValueError:
-            meta = {}
-    return meta if isinstance(meta, dict) else {}
-
-
 def find_signatory(statement: dict, signature_rows: Sequence[dict]) -> str | None:
     """Who signed: the extractor's metadata, else a name after 'signed by' in a signature sentence,
     else the registry's approving person (UK)."""
-    meta = _doc_metadata(statement)
+    meta = decode_doc_metadata(statement.get("doc_metadata"))
     if meta.get("signatory"):
         return meta["signatory"]
     for row in signature_rows:
@@ -86,7 +78,7 @@ def summarise_statement(
     top_impact = _ranked(by_label["impact"], "evidence_p")[:TOP_IMPACT]
     criteria_rows = {c: _ranked([r for r in rows if int(r.get(c) or 0) == 1], f"{c}_p") for c in CRITERIA}
     addressed = {c: int(bool(criteria_rows[c])) for c in CRITERIA}
-    meta = _doc_metadata(statement)
+    meta = decode_doc_metadata(statement.get("doc_metadata"))
     # A signature block ("Name / Role / date") is often lines no sentence model reads as a claim;
     # the extractor's signatory finding counts as a detected signature.
     if rows and meta.get("signatory"):

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from db.schema import AU_CRITERIA, UK_AREAS
+from classify.rule_tables import compile_patterns, load_table
+from vocabulary.labels import AU_CRITERIA, UK_AREAS
 
 MET, PARTLY, NOT_MET = "met", "partly", "not_met"
 # A criterion with no labelled sentence but one scored at least this high is a borderline mention.
@@ -39,64 +40,20 @@ AU_NAMES: dict[str, str] = {
 assert tuple(AU_MAP) == AU_CRITERIA
 
 # The UK six areas are read off the criteria labels plus the words of the sentence and of the
-# section it is in; bench/bench_areas.py measures these rules against hand labels.
-_POLICY = re.compile(
-    r"\b(polic(y|ies)|code of (business )?(conduct|ethics|practice)|supplier code|charter|standards|"
-    r"(labour|ethical|sourcing|trading|hire|conduct) standard|base code|principles)\b",
-    re.I,
-)
-# The statement itself ("this policy statement") is not a policy it has.
-_NOT_A_POLICY = re.compile(r"\b(policy statement|this statement)\b", re.I)
-_RISK_ASSESS = re.compile(
-    r"\b(risk[- ](assess\w*|map\w*|analys\w*|rat\w*|profil\w*|based|areas?)|"
-    r"assess\w* (the |our |its )?(nature|extent|likelihood|exposure|risks?)|"
-    r"(high|higher|highest|medium|low|greatest|most serious)[- ]risks?|at risk|more at risk|salient|"
-    r"areas? of (known )?risk)\b",
-    re.I,
-)
-_DUE_DILIGENCE = re.compile(
-    r"\b(due diligence|audit\w*|questionnaires?|self[- ]assessment|screen\w*|onboard\w*|vet\w*|"
-    r"pre-?qualif\w*|pre-contract|supplier (assessment|visit|review)s?|"
-    r"(site|factory|on-site) (visits?|assessments?)|"
-    r"visits?|visited|spot checks?|checks?|checked|corrective action|remedia\w*|investigat\w*|"
-    r"verif\w*|certif\w*|confirm\w* (in writing )?that|right to work|entitled to work|licen[cs]es?|"
-    r"interview\w*|reviewed the records|monitor\w* (of )?(our |the |their )?(suppliers?|factories|sites|"
-    r"agencies|labour providers|contractors|subcontractors))\b",
-    re.I,
-)
-_TRAINING = re.compile(
-    r"\b(train(ing|ed)?|e-?learning|awareness|workshops?|induction|educat\w*|briefings?|briefed|"
-    r"toolbox talks?|courses?|modules?|webinars?)\b",
-    re.I,
-)
-_GOALS = re.compile(
-    r"\b(kpis?|key performance indicators?|indicators?|targets?|metrics?|measures?|measured|"
-    r"track(ed|s)?|rose|fell|increased|decreased|up from|down from)\b",
-    re.I,
-)
-# A promise is not yet a step taken ("we will train", "in the coming year we will set KPIs").
-_FUTURE = re.compile(
-    r"\b(will(?! have been)|shall|intends?|plans? to|aims? to|seek to|going forward|in the coming year|"
-    r"next year|are looking|is looking)\b",
-    re.I,
-)
-# Checks strong enough to count without a c4 label (the classifier misses some list items).
-_DD_STRONG = re.compile(
-    r"\b(audit\w*|interview\w*|questionnaires?|spot checks?|(site|factory) visits?|vetting|"
-    r"reviewed the records|pay records)\b",
-    re.I,
-)
-_NEGATED = re.compile(r"\b(not|no|never|neither|nor|without)\b", re.I)
+# section it is in (classify/rules/uk_areas.toml); bench/bench_areas.py measures these rules.
+_TABLE = load_table("uk_areas")
+_WORDS = compile_patterns(_TABLE["area_words"])
+_POLICY = _WORDS["policy"]
+_NOT_A_POLICY = _WORDS["not_a_policy"]
+_RISK_ASSESS = _WORDS["risk_assessment"]
+_DUE_DILIGENCE = _WORDS["due_diligence"]
+_DD_STRONG = _WORDS["due_diligence_strong"]
+_TRAINING = _WORDS["training"]
+_GOALS = _WORDS["goals"]
+_FUTURE = _WORDS["future"]
+_NEGATED = _WORDS["negated"]
 # Section headings that say which area the sentences under them are about.
-_SECTION = {
-    "policies": re.compile(r"\bpolic|code of", re.I),
-    "risk_assessment": re.compile(r"\brisk", re.I),
-    "due_diligence": re.compile(
-        r"due diligence|audit|checks|monitoring|suppliers? (assessment|review)", re.I
-    ),
-    "training": re.compile(r"training|awareness|capacity", re.I),
-    "goals": re.compile(r"measur|effectiveness|kpi|key performance|progress|indicator|target", re.I),
-}
+_SECTION = compile_patterns(_TABLE["section_headings"])
 _TERMINAL = re.compile(r"[.;:!?]$")
 
 
@@ -176,7 +133,7 @@ def au_other_information(rows: Sequence[dict]) -> str:
 
 
 def au_criteria(rows: Sequence[dict]) -> dict[str, str]:
-    """All seven AU verdicts keyed by db.schema.AU_CRITERIA."""
+    """All seven AU verdicts keyed by vocabulary.labels.AU_CRITERIA."""
     return {code: au_verdict(rows, code) for code in AU_CRITERIA}
 
 

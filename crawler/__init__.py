@@ -3,6 +3,6 @@
 Owns the spiders (crawler/spiders/, with what they share in registry_spider), the registry CSV parsers
 (uk_csv, au_csv: pure functions), landing-page link finding (landing), what earlier crawls left for
 re-crawls and resumes (stored, registry_copies), retries with backoff (retry), the pipeline that writes
-to the database, the replica registry server and synthetic corpora for tests, demos and benchmarks, and
-`run.crawl`, the entry point the CLI calls. May import db/ and nothing else of ours.
+to the database, and `run.run`, the crawl stage (the stage contract: `run(db, data_dir, options)`).
+May import db/ and vocabulary/ and nothing else of ours.
 """

@@ -26,6 +26,7 @@ from crawler.csv_rows import (
     split_commas,
     split_lines,
 )
+from vocabulary.roles import INCLUDED, REPORTING
 
 # Our name → the register's column names, current first, then older exports'.
 COLUMNS = {
@@ -167,7 +168,7 @@ def _statement(idx: str, values: dict[str, str], source: str | None) -> dict[str
     reporting, included = _assign_column_numbers(values, reporting, included)
     organisations: dict[str, dict[str, Any]] = {}
     links: dict[tuple[str, str], dict[str, str]] = {}
-    for role, entities in (("reporting", reporting), ("included", included)):
+    for role, entities in ((REPORTING, reporting), (INCLUDED, included)):
         for entity in entities:
             org_id = organisation_id(entity)
             organisations.setdefault(

@@ -1,9 +1,10 @@
 """Landing pages: a small HTML page whose main job is to link to the statement PDF.
 
 Many StatementURLs point at such a page ("Read our modern slavery statement (PDF)") rather than at the
-statement itself. The crawler follows its link and stores the PDF with role `linked_pdf`. Only pages
-with little text of their own count, so a full HTML statement that also offers a PDF copy is kept as
-it is. lxml only (crawler/ does not import extract/); pure functions, bytes in, a URL out.
+statement itself. The crawler follows its link and stores the PDF with role `linked_pdf`. What counts
+as a landing page, and which of its links is the statement, is vocabulary.landing's rule (extraction
+asks the same one); this module finds the page's main content and PDF links with lxml (crawler/ does
+not import extract/). Pure functions, bytes in, a URL out.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-# A landing page says little itself: a statement, even a short one, runs to several hundred words.
-LANDING_MAX_WORDS = 250
-STATEMENT_WORDS = re.compile(r"slavery|trafficking|statement|forced[\s_-]*labou?r|s\.?\s?54", re.IGNORECASE)
+from vocabulary.landing import landing_link
+
 # Site furniture around the content: its words and links say nothing about the page's purpose.
 _CHROME_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg")
 _CHROME_NAMES = re.compile(r"cookie|banner|breadcrumb|menu|navbar|sidebar|footer|header", re.IGNORECASE)
@@ -26,13 +26,9 @@ _CONTENT = ("//main", "//article", "//*[@role='main']", "//*[@id='content' or @i
 def statement_pdf_link(body: bytes, page_url: str) -> str | None:
     """The absolute URL of the statement PDF a landing page links to, or None if it is not one."""
     content = _main_content(body)
-    if content is None or len(content.text_content().split()) > LANDING_MAX_WORDS:
+    if content is None:
         return None
-    links = pdf_links(content, page_url)
-    named = [url for url, label in links if STATEMENT_WORDS.search(f"{urlsplit(url).path} {label}")]
-    if named:
-        return named[0]
-    return links[0][0] if len(links) == 1 else None
+    return landing_link(len(content.text_content().split()), pdf_links(content, page_url))
 
 
 def pdf_links(content: lxml_html.HtmlElement, page_url: str) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """Reading the MSA_* settings (years, limit, base URLs) into the values spiders use.
 
 Settings arrive as strings from the environment or `scrapy crawl -s`, or as Python values from
-`crawler.run.crawl(settings_overrides=...)`; both are accepted here.
+`crawler.run.CrawlOptions(settings=...)`; both are accepted here.
 """
 
 from __future__ import annotations

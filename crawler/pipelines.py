@@ -2,8 +2,9 @@
 and registry CSV copies to `<MSA_DATA_DIR>/registry/`.
 
 Also keeps the crawl report (statements new/changed/unchanged, documents fetched/not modified/failed by
-reason), logs a progress line now and then, and stores the report as a `crawl_runs` row: once when the
-spider opens (a run that never closes, killed, is how the next run knows to resume) and again at close.
+reason), logs a progress line now and then, and stores the report as the spider's `crawl_runs` row under
+the run's id (db/crawl_sql.py): once when the spider opens (a run that never closes, killed, is how the
+next run knows to resume) and again at close.
 """
 
 from __future__ import annotations
@@ -23,17 +24,19 @@ from crawler.items import DocumentItem, RegistryFileItem, StatementItem
 from crawler.media import classify_body, content_type_mismatch
 from crawler.registry_copies import save_copy
 from crawler.registry_spider import error_category
+from crawler.run import CRAWL_VERSION
+from db.crawl_sql import record_crawl_run
 from db.schema import connect
 from db.store import (
     clear_failed_fetches,
     forget_other_urls,
-    record_crawl_run,
     record_fetch,
     set_registry_pdf_url,
     store_document,
     upsert_statement,
     utc_now,
 )
+from vocabulary.roles import REGISTRY_PAGE, REGISTRY_PDF
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ class StorePipeline:
 
     def open_spider(self) -> None:
         self.db = connect(self.data_dir / "msa.db")
-        record_crawl_run(self.db, self.report(None))
+        record_crawl_run(self.db, self.report(None), CRAWL_VERSION)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, StatementItem):
@@ -95,9 +98,9 @@ class StorePipeline:
             "last_modified": item.last_modified,
         }
         forget_other_urls(self.db, item.statement_id, item.role, item.url)
-        if item.role == "registry_pdf":  # the page that led here worked this time
+        if item.role == REGISTRY_PDF:  # the page that led here worked this time
             set_registry_pdf_url(self.db, item.statement_id, item.url)
-            clear_failed_fetches(self.db, item.statement_id, "registry_page")
+            clear_failed_fetches(self.db, item.statement_id, REGISTRY_PAGE)
         if item.not_modified:
             current = {"status": "fetched", "error": None, "document_id": item.document_id}
             record_fetch(self.db, {**fetch, **current})
@@ -170,6 +173,6 @@ class StorePipeline:
         if self.db is None:
             return
         logger.info("done %s (%s)", self.progress_line(), reason)
-        record_crawl_run(self.db, self.report(reason))
+        record_crawl_run(self.db, self.report(reason), CRAWL_VERSION)
         self.db.conn.close()
         self.db = None

@@ -39,11 +39,12 @@ from twisted.python.failure import Failure
 from crawler.csv_rows import SkippedRow
 from crawler.items import DocumentItem, RegistryFileItem
 from crawler.landing import statement_pdf_link
-from crawler.media import sniff_media_type
 from crawler.options import statement_limit
 from crawler.registry_copies import RegistryCopy, content_md5, load_copy, read_copy
 from crawler.stored import CrawlMemory
 from db.schema import connect
+from vocabulary.media import HTML, sniff_media_type
+from vocabulary.roles import LINKED_PDF, STATEMENT
 
 # Most skipped rows kept in the report (their count is always complete).
 MAX_REPORTED_SKIPS = 50
@@ -180,7 +181,7 @@ class RegistrySpider(scrapy.Spider):
             self.logger.info("no registry file (404, not published yet): %s", response.url)
             yield from self._registry_none(cb_kwargs, "http_404: not published (yet)")
             return
-        if sniff_media_type(response.body) == "html":
+        if sniff_media_type(response.body) == HTML:
             self.logger.error("registry file is an HTML page, not CSV: %s", response.url)
             yield from self._registry_none(cb_kwargs, "not_csv: the server sent an HTML page")
             return
@@ -244,7 +245,7 @@ class RegistrySpider(scrapy.Spider):
         if self.memory.already_tried(url):
             self.crawler.stats.inc_value("msa/documents_resumed", len(statement_ids))
             stored = self.memory.stored(url)
-            if role == "statement" and stored is not None and stored.media_type == "html":
+            if role == STATEMENT and stored is not None and stored.media_type == HTML:
                 yield from self.follow_landing_page(self.memory.body(url) or b"", url, statement_ids)
             return
         headers = self.memory.conditional_headers(url)
@@ -266,7 +267,7 @@ class RegistrySpider(scrapy.Spider):
             return
         for statement_id in statement_ids:
             yield document_from_response(response, statement_id, role, url)
-        if role == "statement" and sniff_media_type(response.body) == "html":
+        if role == STATEMENT and sniff_media_type(response.body) == HTML:
             yield from self.follow_landing_page(response.body, response.url, statement_ids)
 
     def not_modified(
@@ -297,7 +298,7 @@ class RegistrySpider(scrapy.Spider):
             not_modified=True,
             document_id=stored.document_id,
         )
-        if role == "statement" and stored.media_type == "html":
+        if role == STATEMENT and stored.media_type == HTML:
             yield from self.follow_landing_page(self.memory.body(url) or b"", response.url, statement_ids)
 
     def follow_landing_page(self, body: bytes, page_url: str, statement_ids: list[str]) -> Iterator[Any]:
@@ -305,7 +306,7 @@ class RegistrySpider(scrapy.Spider):
         link = statement_pdf_link(body, page_url)
         if link is not None:
             self.crawler.stats.inc_value("msa/landing_pages_followed")
-            yield from self.document_requests(link, statement_ids, "linked_pdf")
+            yield from self.document_requests(link, statement_ids, LINKED_PDF)
 
     def document_failed(self, failure: Failure) -> Iterator[DocumentItem]:
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]

@@ -1,10 +1,11 @@
-"""Run spiders from Python and get the crawl report back: `crawl(["uk_registry", "au_register"], "data")`.
+"""The crawl stage: `run(db, data_dir, CrawlOptions(spiders=("uk_registry", "au_register")))`.
 
-Twisted's reactor cannot be restarted within a process, so each call runs the crawl in a fresh child
-process (multiprocessing, spawn context) and reads the report back from the `crawl_runs` rows the
-child's pipelines wrote. That makes `crawl` safe to call any number of times from one process (the
-CLI, tests, a notebook). As with any spawn-based multiprocessing, a script that calls it needs the
-`if __name__ == "__main__":` guard, and code piped to `python -` cannot use it.
+Twisted's reactor cannot be restarted within a process, so each run crawls in a fresh child process
+(multiprocessing, spawn context). The run's `stage_runs` row is written before the child starts; the
+child's pipelines write one `crawl_runs` row per spider under the same run_id (db/crawl_sql.py), and the
+crawl report is those rows joined to the run's. That makes `run` safe to call any number of times from one
+process (the CLI, tests, a notebook). As with any spawn-based multiprocessing, a script that calls it needs
+the `if __name__ == "__main__":` guard, and code piped to `python -` cannot use it.
 
 Resumable: each spider gets a JOBDIR under `<data>/jobs/{spider}`. A crawl stopped cleanly (Ctrl-C,
 SIGTERM: Scrapy finishes the requests in flight and saves its queue) leaves it with a `clean-stop`
@@ -16,34 +17,26 @@ resumed spiders skip the document URLs the interrupted run already recorded in t
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import shutil
 import sys
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from db.schema import connect
+import sqlite_utils
+
+from db.crawl_sql import spider_reports
+from db.runs import StageReport
+from db.schema import CRAWL_COUNTS, connect
 
 SPIDERS = ("uk_registry", "au_register")
-SUMMED = (
-    "statements_seen",
-    "statements_new",
-    "statements_changed",
-    "statements_unchanged",
-    "documents_fetched",
-    "documents_stored",
-    "documents_not_modified",
-    "documents_failed",
-    "documents_already_tried",
-    "landing_pages_followed",
-    "rows_skipped",
-    "requests",
-)
+# The crawl's version in stage_runs: bump it when what a crawl stores changes.
+CRAWL_VERSION = "crawl-1"
 # Written into a JOBDIR by a crawl that stopped cleanly: its queue on disk is complete.
 CLEAN_STOP = "clean-stop"
 
@@ -52,55 +45,123 @@ class CrawlError(RuntimeError):
     """The crawl process failed before it could report (bad settings, a crash): see its log."""
 
 
+@dataclass(frozen=True)
+class CrawlOptions:
+    """What to crawl: which spiders, which UK registry years and how many statements per spider (None:
+    the spiders' defaults), extra Scrapy settings, and how long to wait for the crawl (None: no limit).
+
+    `settings` are Scrapy settings (e.g. `{"MSA_UK_DOWNLOADS_URL": ...}`) and win over the environment
+    and crawler/settings.py; `years` and `limit` win over `settings`.
+    """
+
+    spiders: tuple[str, ...] = SPIDERS
+    years: tuple[int, ...] | None = None
+    limit: int | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+
+    def scrapy_settings(self) -> dict[str, Any]:
+        """The options as the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
+        overrides: dict[str, Any] = dict(self.settings)
+        if self.years:
+            overrides["MSA_YEARS"] = ",".join(str(y) for y in self.years)
+        if self.limit is not None:
+            overrides["MSA_LIMIT"] = self.limit
+        return overrides
+
+
+def run(
+    db: sqlite_utils.Database, data_dir: str | Path, options: CrawlOptions = CrawlOptions()
+) -> StageReport:
+    """Crawl with the given spiders into `data_dir` (whose msa.db `db` is); returns the stage report.
+
+    The report counts statements seen (processed), documents that failed (by reason) and documents
+    already tried before an interruption (skipped); `crawl_report(db, report.run_id)` has the whole
+    crawl report. Raises CrawlError when the crawl process fails before reporting (the run's row
+    then records why).
+    """
+    unknown = [name for name in options.spiders if name not in SPIDERS]
+    if unknown or not options.spiders:
+        raise ValueError(f"unknown spider(s) {unknown}; choose from {list(SPIDERS)}")
+    data_dir = Path(data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    run_id = f"crawl-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+    report = StageReport(stage="crawl", version=CRAWL_VERSION, run_id=run_id)
+    report.save(db, finished=False)  # a run killed with its child leaves this row unfinished
+    context = multiprocessing.get_context("spawn")
+    child = context.Process(
+        target=_crawl_in_child,
+        args=(list(options.spiders), str(data_dir), options.scrapy_settings(), run_id),
+        name=f"msa-crawl-{run_id}",
+    )
+    child.start()
+    try:
+        child.join(options.timeout)
+    except KeyboardInterrupt:
+        child.join(30)  # the child got the same Ctrl-C and is closing its spiders
+        finish_report(db, report)
+        raise
+    if child.is_alive():
+        child.terminate()
+        child.join(10)
+        finish_report(db, report, f"timed out: the crawl did not finish within {options.timeout} s")
+        raise CrawlError(f"crawl {run_id} did not finish within {options.timeout} s")
+    missing = [name for name in options.spiders if name not in spider_reports(db, run_id)]
+    if missing:
+        why = f"crawl process failed: exit code {child.exitcode} and no report from {missing}"
+        finish_report(db, report, why)
+        raise CrawlError(f"crawl {run_id} exited with code {child.exitcode} and no report from {missing}")
+    finish_report(db, report)
+    return report
+
+
+def finish_report(db: sqlite_utils.Database, report: StageReport, error: str | None = None) -> None:
+    """Fill the stage report from what the spiders stored under its run_id, and save it finished."""
+    combined = crawl_report(db, report.run_id)
+    report.processed = combined["statements_seen"]
+    report.failed = combined["documents_failed"]
+    report.skipped = combined["documents_already_tried"]
+    report.failures = Counter(combined["failures_by_reason"])
+    if error:
+        report.fail(error)
+    report.save(db)
+
+
+def crawl_report(db: sqlite_utils.Database, run_id: str) -> dict[str, Any]:
+    """The crawl report of one run: its spiders' crawl_runs rows joined to its stage_runs row, combined
+    (spiders in SPIDERS order)."""
+    reports = spider_reports(db, run_id)
+    order = {name: i for i, name in enumerate(SPIDERS)}
+    return combine_reports(
+        run_id, dict(sorted(reports.items(), key=lambda item: order.get(item[0], len(order))))
+    )
+
+
 def crawl(
     spiders: Sequence[str] = SPIDERS,
     data_dir: str | Path = "data",
     settings_overrides: Mapping[str, Any] | None = None,
     timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Crawl with the given spiders into `data_dir`; returns the combined crawl report.
-
-    `settings_overrides` are Scrapy settings (e.g. `{"MSA_YEARS": "2024", "MSA_LIMIT": 20,
-    "MSA_UK_DOWNLOADS_URL": ...}`) and win over the environment and crawler/settings.py. The report
-    has the summed counts, `failures_by_reason` ({category: count}), and one report per spider
-    under `spiders` (also stored as `crawl_runs` rows).
-    """
-    unknown = [name for name in spiders if name not in SPIDERS]
-    if unknown or not spiders:
-        raise ValueError(f"unknown spider(s) {unknown}; choose from {list(SPIDERS)}")
-    data_dir = Path(data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    run_id = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
-    context = multiprocessing.get_context("spawn")
-    child = context.Process(
-        target=_crawl_in_child,
-        args=(list(spiders), str(data_dir), dict(settings_overrides or {}), run_id),
-        name=f"msa-crawl-{run_id}",
-    )
-    child.start()
+    """`run` these spiders into `data_dir`'s database and return the crawl report it stored (for tests,
+    benchmarks and notebooks, which read the crawler's own counts)."""
+    db = connect(Path(data_dir) / "msa.db")
     try:
-        child.join(timeout)
-    except KeyboardInterrupt:
-        child.join(30)  # the child got the same Ctrl-C and is closing its spiders
-        raise
-    if child.is_alive():
-        child.terminate()
-        child.join(10)
-        raise CrawlError(f"crawl {run_id} did not finish within {timeout} s")
-    reports = _read_reports(data_dir, run_id, spiders)
-    missing = [name for name in spiders if name not in reports]
-    if missing:
-        raise CrawlError(f"crawl {run_id} exited with code {child.exitcode} and no report from {missing}")
-    return combine_reports(run_id, data_dir, reports)
+        options = CrawlOptions(
+            spiders=tuple(spiders), settings=dict(settings_overrides or {}), timeout=timeout
+        )
+        return crawl_report(db, run(db, data_dir, options).run_id)
+    finally:
+        db.conn.close()
 
 
-def combine_reports(run_id: str, data_dir: Path, reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One report for the whole call: counts summed over spiders, the spiders' own reports kept."""
+def combine_reports(run_id: str, reports: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One report for the whole run: counts summed over spiders, the spiders' own reports kept."""
     failures: Counter[str] = Counter()
     for report in reports.values():
         failures.update(report.get("failures_by_reason") or {})
-    combined: dict[str, Any] = {"run_id": run_id, "data_dir": str(data_dir)}
-    for key in SUMMED:
+    combined: dict[str, Any] = {"run_id": run_id}
+    for key in CRAWL_COUNTS:
         combined[key] = sum(int(report.get(key) or 0) for report in reports.values())
     combined["failures_by_reason"] = dict(sorted(failures.items()))
     combined["finish_reasons"] = {name: report.get("finish_reason") for name, report in reports.items()}
@@ -144,25 +205,6 @@ def prepare_jobdir(jobdir: Path) -> bool:
     return True
 
 
-def spider_run_id(run_id: str, spider: str) -> str:
-    return f"{run_id}-{spider}"
-
-
-def _read_reports(data_dir: Path, run_id: str, spiders: Sequence[str]) -> dict[str, dict[str, Any]]:
-    db = connect(data_dir / "msa.db")
-    try:
-        reports = {}
-        for name in spiders:
-            row = db.execute(
-                "SELECT report FROM crawl_runs WHERE run_id = ?", [spider_run_id(run_id, name)]
-            ).fetchone()
-            if row:
-                reports[name] = json.loads(row[0])
-        return reports
-    finally:
-        db.conn.close()
-
-
 def _crawl_in_child(spiders: list[str], data_dir: str, overrides: dict[str, Any], run_id: str) -> None:
     """Child process: run the spiders side by side, each with its own JOBDIR under `<data>/jobs/`."""
     from scrapy.crawler import AsyncCrawlerProcess, Crawler
@@ -176,7 +218,7 @@ def _crawl_in_child(spiders: list[str], data_dir: str, overrides: dict[str, Any]
     crawlers: list[tuple[Crawler, Path | None]] = []
     for name in spiders:
         spider_settings = settings.copy()
-        spider_settings.set("MSA_RUN_ID", spider_run_id(run_id, name), priority="cmdline")
+        spider_settings.set("MSA_RUN_ID", run_id, priority="cmdline")
         jobdir = None
         if "JOBDIR" not in overrides:  # JOBDIR=None in the overrides turns resumability off
             jobdir = Path(data_dir) / "jobs" / name

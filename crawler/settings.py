@@ -1,7 +1,7 @@
 """Scrapy settings for msa: who the crawler is, how polite it is, when it gives up, where it writes.
 
 The MSA_* settings can be overridden by environment variables of the same name (and, above those,
-by `scrapy crawl -s` or `crawler.run.crawl(settings_overrides=...)`).
+by `scrapy crawl -s` or `crawler.run.CrawlOptions(settings=...)`).
 """
 
 import os

@@ -15,6 +15,15 @@ from pathlib import Path
 
 import sqlite_utils
 
+from db.crawl_sql import (
+    au_registry_pdfs,
+    au_statement_hashes,
+    fetched_documents,
+    refused_bodies,
+    spider_run_starts,
+    urls_fetched_since,
+)
+
 
 @dataclass(frozen=True)
 class StoredDocument:
@@ -52,36 +61,16 @@ class CrawlMemory:
         cls, db: sqlite_utils.Database, data_dir: Path, spider: str, run_id: str, resuming: bool
     ) -> CrawlMemory:
         memory = cls(Path(data_dir))
-        for url, document_id, media_type, path, etag, last_modified in db.execute(
-            """SELECT sd.url, d.document_id, d.media_type, d.path, sd.etag, sd.last_modified
-               FROM statement_documents sd JOIN documents d ON d.document_id = sd.document_id
-               WHERE sd.status = 'fetched' ORDER BY sd.fetched_at"""
-        ):
+        for url, document_id, media_type, path, etag, last_modified in fetched_documents(db):
             memory.documents[url] = StoredDocument(url, document_id, media_type, path, etag, last_modified)
-        for url, error, etag, last_modified in db.execute(
-            """SELECT url, error, etag, last_modified FROM statement_documents
-               WHERE status = 'failed' AND (etag IS NOT NULL OR last_modified IS NOT NULL)
-               ORDER BY fetched_at"""
-        ):
+        for url, error, etag, last_modified in refused_bodies(db):
             memory.refused[url] = RefusedBody(error, etag, last_modified)
-        memory.registry_pdfs = dict(
-            db.execute(
-                """SELECT statement_id, url FROM statement_documents
-                   WHERE role = 'registry_pdf' AND status = 'fetched' AND statement_id LIKE 'au-%'"""
-            ).fetchall()
-        )
-        memory.statement_hashes = dict(
-            db.execute("SELECT statement_id, metadata_hash FROM statements WHERE statement_id LIKE 'au-%'")
-        )
+        memory.registry_pdfs = au_registry_pdfs(db)
+        memory.statement_hashes = au_statement_hashes(db)
         if resuming:
             memory.resume_since = resume_point(db, spider, run_id)
         if memory.resume_since is not None:
-            memory.tried_since_resume = {
-                row[0]
-                for row in db.execute(
-                    "SELECT url FROM statement_documents WHERE fetched_at >= ?", [memory.resume_since]
-                )
-            }
+            memory.tried_since_resume = urls_fetched_since(db, memory.resume_since)
         return memory
 
     def stored(self, url: str) -> StoredDocument | None:
@@ -116,11 +105,7 @@ def resume_point(db: sqlite_utils.Database, spider: str, run_id: str) -> str | N
     """When the interrupted crawl being resumed began: the start of the first of the spider's runs since
     its last finished one (a run killed twice is resumed twice). None if the last run finished."""
     since = None
-    for started_at, reason in db.execute(
-        """SELECT started_at, json_extract(report, '$.finish_reason') FROM crawl_runs
-           WHERE spider = ? AND run_id != ? ORDER BY started_at, run_id""",
-        [spider, run_id],
-    ):
+    for started_at, reason in spider_run_starts(db, spider, run_id):
         if reason == "finished":
             since = None
         elif since is None:

@@ -26,6 +26,7 @@ from crawler.csv_rows import (
     slugify,
     split_lines,
 )
+from vocabulary.roles import MEMBER, PARENT
 
 _RISK_PARTS = ("", "Area", "SupplyChainTier", "GroupAffected", "OtherGroupAffected", "Location", "Mitigation")
 # The 71 columns of the 2020/2021 files, in order; later files add PDFURL and PDFDate (and others,
@@ -192,7 +193,7 @@ def _statement(rows: list[CsvRow], year: int | None, source: str | None) -> dict
     rows = sorted(rows, key=lambda row: json.dumps(row.values, sort_keys=True))
     first = rows[0].values
     organisations, links = _organisations(rows)
-    members = [link for link in links if link["role"] == "member"]
+    members = [link for link in links if link["role"] == MEMBER]
     group = len(members) > 1 or parse_flag(first.get("GroupSubmission")) == 1
     statement_url = clean(first.get("StatementURL"))
     email = clean(first.get("EmailAddressNoURL"))
@@ -248,7 +249,7 @@ def _organisations(rows: list[CsvRow]) -> tuple[list[dict[str, Any]], list[dict[
                 "sector_type": clean(values.get("SectorType")),
             },
         )
-        links[(org_id, "member")] = {"organisation_id": org_id, "role": "member"}
+        links[(org_id, MEMBER)] = {"organisation_id": org_id, "role": MEMBER}
         names.setdefault(name_key(name), org_id)
         parent = clean(values.get("ParentName"))
         if (
@@ -265,5 +266,5 @@ def _organisations(rows: list[CsvRow]) -> tuple[list[dict[str, Any]], list[dict[
                 "name": parent_name,
                 "jurisdiction": "uk",
             }
-        links[(parent_id, "parent")] = {"organisation_id": parent_id, "role": "parent"}
+        links[(parent_id, PARENT)] = {"organisation_id": parent_id, "role": PARENT}
     return list(organisations.values()), list(links.values())

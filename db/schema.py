@@ -1,8 +1,8 @@
 """Table definitions: the contract between crawler, extract, classify and publish.
 
 Every table is keyed by a stable id so that each stage can upsert and re-run
-without losing what an earlier run stored. Label column names live here too,
-because they are columns: classify/ imports them from here, not the reverse.
+without losing what an earlier run stored. The label column names come from
+vocabulary/labels.py, the document roles from vocabulary/roles.py.
 """
 
 from __future__ import annotations
@@ -12,47 +12,47 @@ from pathlib import Path
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+# Label names and document roles are vocabulary (vocabulary/): the columns below are built from them,
+# and they are re-exported here for the modules that read them with the schema.
+from vocabulary.labels import AU_CRITERIA as AU_CRITERIA
+from vocabulary.labels import CRITERIA as CRITERIA
+from vocabulary.labels import EVIDENCE_LABELS as EVIDENCE_LABELS
+from vocabulary.labels import UK_AREAS as UK_AREAS
+from vocabulary.roles import DOCUMENT_ROLE_PREFERENCE as DOCUMENT_ROLE_PREFERENCE
 
-# Layer 1: criteria relevance (AIMS.au's 11 questions), one 0/1 column each.
-CRITERIA: tuple[str, ...] = (
-    "approval",
-    "signature",
-    "c1_reporting_entity",
-    "c2_structure",
-    "c2_operations",
-    "c2_supply_chains",
-    "c3_risk_description",
-    "c4_risk_mitigation",
-    "c4_remediation",
-    "c5_effectiveness",
-    "c6_consultation",
-)
-
-# Layer 2: evidence status, one label per sentence.
-EVIDENCE_LABELS: tuple[str, ...] = ("commitment", "action", "impact", "negative", "none")
-
-# The six areas a UK statement may declare in the registry (s.54(5) and guidance).
-UK_AREAS: tuple[str, ...] = (
-    "org_structure",
-    "policies",
-    "risk_assessment",
-    "due_diligence",
-    "training",
-    "goals",
-)
-
-# AU s.16(1) mandatory criteria as the summary reports them.
-AU_CRITERIA: tuple[str, ...] = ("au_c1", "au_c2", "au_c3", "au_c4", "au_c5", "au_c6", "au_c7")
+SCHEMA_VERSION = 3
 
 DOCUMENT_STATUSES = ("pending", "ok", "error", "no_text", "landing_page")
 # Why an extraction failed: `transient` (its worker died or ran out of time: worth another try) or
 # `permanent` (the document itself cannot be read). NULL when the last extraction did not fail.
 EXTRACT_FAILURES = ("transient", "permanent")
 FETCH_STATUSES = ("fetched", "failed", "not_modified")
-# Where a statement's document came from, most trusted first: the registry's own copy, then the
-# company's StatementURL. Picks the document a summary reads and the one URL shown for it.
-DOCUMENT_ROLE_PREFERENCE: tuple[str, ...] = ("registry_pdf", "statement", "linked_pdf", "registry_page")
+# A crawl run's counts, one crawl_runs column each per spider (summed over spiders in the crawl report).
+CRAWL_COUNTS: tuple[str, ...] = (
+    "statements_seen",
+    "statements_new",
+    "statements_changed",
+    "statements_unchanged",
+    "documents_fetched",
+    "documents_stored",
+    "documents_not_modified",
+    "documents_failed",
+    "documents_already_tried",
+    "landing_pages_followed",
+    "rows_skipped",
+    "requests",
+)
+# Keys of a spider's crawl report kept in columns (its crawl_runs row, or its run's stage_runs row),
+# not in the JSON of the rest.
+CRAWL_REPORT_COLUMNS: tuple[str, ...] = (
+    "run_id",
+    "spider",
+    "started_at",
+    "finished_at",
+    "finish_reason",
+    "failures_by_reason",
+    *CRAWL_COUNTS,
+)
 
 
 def role_rank_sql(column: str) -> str:
@@ -75,12 +75,27 @@ def _label_columns() -> str:
     return ",\n".join(cols)
 
 
+def _crawl_count_columns() -> str:
+    return ",\n".join(f"    {name} INTEGER" for name in CRAWL_COUNTS)
+
+
 def _summary_columns() -> str:
     cols = [f"    {name} INTEGER" for name in CRITERIA]
     cols += [f"    {name} TEXT" for name in AU_CRITERIA]
     cols += [f"    uk_detected_{area} INTEGER" for area in UK_AREAS]
     return ",\n".join(cols)
 
+
+# One row per spider of a crawl run: the crawl's own detail, joined to its stage_runs row by run_id.
+CRAWL_RUNS_DDL = f"""CREATE TABLE IF NOT EXISTS crawl_runs (
+    run_id TEXT NOT NULL REFERENCES stage_runs(run_id),
+    spider TEXT NOT NULL,
+    finish_reason TEXT,
+{_crawl_count_columns()},
+    failures_by_reason TEXT,
+    report TEXT,
+    PRIMARY KEY (run_id, spider)
+);"""
 
 DDL = f"""
 CREATE TABLE IF NOT EXISTS statements (
@@ -218,20 +233,6 @@ CREATE TABLE IF NOT EXISTS statement_summaries (
     summarised_at TEXT
 );
 
-CREATE TABLE IF NOT EXISTS crawl_runs (
-    run_id TEXT PRIMARY KEY,
-    spider TEXT NOT NULL,
-    started_at TEXT,
-    finished_at TEXT,
-    statements_seen INTEGER,
-    statements_new INTEGER,
-    statements_changed INTEGER,
-    documents_fetched INTEGER,
-    documents_failed INTEGER,
-    failures_by_reason TEXT,
-    report TEXT
-);
-
 CREATE TABLE IF NOT EXISTS stage_runs (
     run_id TEXT PRIMARY KEY,
     stage TEXT NOT NULL,
@@ -240,7 +241,42 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     finished_at TEXT,
     processed INTEGER,
     failed INTEGER,
+    skipped INTEGER,
+    failures TEXT,
     report TEXT
+);
+
+{CRAWL_RUNS_DDL}
+
+-- A reader's correction of one label (stored, never derived: kept across re-crawls, re-extraction,
+-- relabelling and builds). Rows are history: a later row for the same (sentence_id, field)
+-- supersedes an earlier one. sentence_text is the sentence as it read when corrected, so a
+-- correction follows its text when re-extraction moves it, and is kept but not applied (stale)
+-- once that text is gone. db/corrections.py applies them.
+CREATE TABLE IF NOT EXISTS corrections (
+    correction_id INTEGER PRIMARY KEY,
+    sentence_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    who TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    document_id TEXT,
+    sentence_idx INTEGER,
+    sentence_text TEXT NOT NULL,
+    source TEXT
+);
+
+-- Which correction each corrected label carries now, and the model's own value it overrides
+-- (`labels` holds the corrected value, so every reader of labels sees it). Rewritten with labels.
+CREATE TABLE IF NOT EXISTS applied_corrections (
+    sentence_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    correction_id INTEGER NOT NULL,
+    model_value TEXT,
+    model_p REAL,
+    applied_at TEXT,
+    PRIMARY KEY (sentence_id, field)
 );
 
 CREATE TABLE IF NOT EXISTS schema_info (
@@ -255,7 +291,17 @@ CREATE INDEX IF NOT EXISTS idx_documents_status ON documents(extract_status);
 CREATE INDEX IF NOT EXISTS idx_sentences_document ON sentences(document_id, sentence_idx);
 CREATE INDEX IF NOT EXISTS idx_labels_evidence ON labels(evidence);
 CREATE INDEX IF NOT EXISTS idx_labels_version ON labels(label_version);
+CREATE INDEX IF NOT EXISTS idx_corrections_sentence_field ON corrections(sentence_id, field, correction_id);
+CREATE INDEX IF NOT EXISTS idx_corrections_document ON corrections(document_id);
+CREATE INDEX IF NOT EXISTS idx_applied_corrections_correction ON applied_corrections(correction_id);
 """
+
+# The corrections a sentence's labels carry, as a reader reads them beside the label:
+# "evidence: impact (corrected from action: <reason> — <who>)". Over `sentences s`.
+CORRECTION_NOTE_SQL = """(SELECT group_concat(a.field || ': ' || c.value || ' (corrected from '
+            || coalesce(a.model_value, '?') || ': ' || c.reason || ' — ' || c.who || ')', '; ')
+            FROM applied_corrections a JOIN corrections c ON c.correction_id = a.correction_id
+            WHERE a.sentence_id = s.sentence_id)"""
 
 VIEWS = {
     # One row per sentence of a statement, read from its summarised (primary) document only: a
@@ -265,12 +311,42 @@ VIEWS = {
                s.sentence_id, s.document_id, s.sentence_idx, s.page_no, s.block_kind, s.text,
                l.evidence, l.evidence_p,
                {criteria},
+               {correction} AS correction,
                {document_url} AS document_url
         FROM statement_summaries ss
         JOIN statements st ON st.statement_id = ss.statement_id
         JOIN sentences s ON s.document_id = ss.document_id
         LEFT JOIN labels l ON l.sentence_id = s.sentence_id
-    """.format(criteria=", ".join(f"l.{c}" for c in CRITERIA), document_url=PRIMARY_DOCUMENT_URL_SQL),
+    """.format(
+        criteria=", ".join(f"l.{c}" for c in CRITERIA),
+        correction=CORRECTION_NOTE_SQL,
+        document_url=PRIMARY_DOCUMENT_URL_SQL,
+    ),
+    # Every correction with what became of it: applied (to which sentences, over which model
+    # value), superseded by a later one for the same sentence and field, pending (its sentence is
+    # not labelled yet) or stale (its text is gone from the document: kept, not applied).
+    "correction_status": """
+        SELECT c.correction_id, c.sentence_id, c.field, c.value,
+               CASE
+                 WHEN EXISTS (SELECT 1 FROM corrections later WHERE later.sentence_id = c.sentence_id
+                              AND later.field = c.field AND later.correction_id > c.correction_id)
+                   THEN 'superseded'
+                 WHEN EXISTS (SELECT 1 FROM applied_corrections a WHERE a.correction_id = c.correction_id)
+                   THEN 'applied'
+                 WHEN EXISTS (SELECT 1 FROM sentences s WHERE s.document_id = c.document_id
+                              AND s.text = c.sentence_text)
+                   THEN 'pending'
+                 ELSE 'stale'
+               END AS status,
+               coalesce((SELECT a.model_value FROM applied_corrections a
+                         WHERE a.correction_id = c.correction_id AND a.sentence_id = c.sentence_id),
+                        (SELECT a.model_value FROM applied_corrections a
+                         WHERE a.correction_id = c.correction_id LIMIT 1)) AS model_value,
+               (SELECT group_concat(a.sentence_id, ' ') FROM applied_corrections a
+                WHERE a.correction_id = c.correction_id) AS applied_to,
+               c.reason, c.who, c.created_at, c.source, c.document_id, c.sentence_idx, c.sentence_text
+        FROM corrections c
+    """,
 }
 
 
@@ -294,6 +370,8 @@ ADDED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("documents", "extract_attempts", "INTEGER NOT NULL DEFAULT 0"),
     ("statement_summaries", "n_impact_confident", "INTEGER"),
     ("statement_summaries", "shows_impact", "INTEGER"),
+    ("stage_runs", "skipped", "INTEGER"),
+    ("stage_runs", "failures", "TEXT"),
 )
 # Schema 1 recorded failures without their kind: the reasons a worker death or time limit gives
 # are transient, every other failure permanent.
@@ -308,16 +386,71 @@ WHERE extract_failure IS NULL
 """
 
 
+# Schema 2 kept a stage run's skipped count and failures inside its report JSON.
+MIGRATE_STAGE_RUNS = """
+UPDATE stage_runs SET skipped = json_extract(report, '$.skipped'),
+    failures = COALESCE(json_extract(report, '$.failures'), '{}'),
+    report = json_remove(report, '$.skipped', '$.failures')
+WHERE report IS NOT NULL
+"""
+# Schema 2's crawl_runs held whole runs, one per spider (run_id `<crawl>-<spider>`): each becomes a
+# stage_runs row of its own (its start, end and counts) with a crawl_runs detail row under the same id.
+OLD_CRAWL_RUNS = "crawl_runs_schema2"
+OLD_CRAWL_RUN_COLUMNS = frozenset(
+    {"statements_seen", "statements_new", "statements_changed", "documents_fetched", "documents_failed"}
+)
+# A count of schema 2's crawl_runs: its column where it had one, else read from its report JSON.
+OLD_CRAWL_COUNTS = ", ".join(
+    name if name in OLD_CRAWL_RUN_COLUMNS else f"json_extract(report, '$.{name}')" for name in CRAWL_COUNTS
+)
+MIGRATE_CRAWL_STAGE_RUNS = f"""
+INSERT OR IGNORE INTO stage_runs
+    (run_id, stage, version, started_at, finished_at, processed, failed, skipped, failures, report)
+SELECT run_id, 'crawl', NULL, started_at, finished_at, statements_seen, documents_failed,
+       json_extract(report, '$.documents_already_tried'), COALESCE(failures_by_reason, '{{}}'), '{{}}'
+FROM {OLD_CRAWL_RUNS}
+"""
+MIGRATE_CRAWL_DETAIL = f"""
+INSERT INTO crawl_runs (run_id, spider, finish_reason, {", ".join(CRAWL_COUNTS)}, failures_by_reason, report)
+SELECT run_id, spider, json_extract(report, '$.finish_reason'),
+       {OLD_CRAWL_COUNTS},
+       failures_by_reason,
+       json_remove(report, {", ".join(f"'$.{key}'" for key in CRAWL_REPORT_COLUMNS)})
+FROM {OLD_CRAWL_RUNS}
+"""
+
+
+def columns(db: sqlite_utils.Database, table: str) -> set[str]:
+    """The column names of a table as it is stored (empty when there is no such table)."""
+    return {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
+
+
+def migrate_crawl_runs(db: sqlite_utils.Database) -> None:
+    """Split schema 2's crawl_runs into stage_runs rows and crawl_runs detail rows, keeping every run.
+
+    One transaction: a migration cut short leaves the old table as it was, for the next open to redo.
+    """
+    with db.atomic():
+        db.conn.execute(f"ALTER TABLE crawl_runs RENAME TO {OLD_CRAWL_RUNS}")
+        db.conn.execute(CRAWL_RUNS_DDL)
+        db.conn.execute(MIGRATE_CRAWL_STAGE_RUNS)
+        db.conn.execute(MIGRATE_CRAWL_DETAIL)
+        db.conn.execute(f"DROP TABLE {OLD_CRAWL_RUNS}")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring a database made by an older schema up to SCHEMA_VERSION, in place, keeping every row."""
     added = set()
     for table, column, definition in ADDED_COLUMNS:
-        existing = {row[1] for row in db.conn.execute(f"PRAGMA table_info({table})")}
-        if column not in existing:
+        if column not in columns(db, table):
             db.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             added.add((table, column))
     if ("documents", "extract_failure") in added:
         db.conn.execute(MIGRATE_EXTRACT_FAILURES)
+    if ("stage_runs", "failures") in added:
+        db.conn.execute(MIGRATE_STAGE_RUNS)
+    if "started_at" in columns(db, "crawl_runs"):
+        migrate_crawl_runs(db)
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 
 import sqlite_utils
 
+from vocabulary.roles import DERIVED_ROLES
+
 MEDIA_EXTENSIONS = {"pdf": "pdf", "html": "html", "other": "bin"}
 
 
@@ -192,10 +194,6 @@ def clear_failed_fetches(db: sqlite_utils.Database, statement_id: str, role: str
     db.conn.commit()
 
 
-# Links found by following another link: they go when the link that led to them changes.
-DERIVED_ROLES = {"statement": ("linked_pdf",), "registry_page": ("registry_pdf",)}
-
-
 def forget_other_urls(db: sqlite_utils.Database, statement_id: str, role: str, url: str | None) -> int:
     """A statement keeps one URL per role: drop its fetch records of `role` for any other URL (all of
     them when `url` is None, the registry no longer listing one), and what following them found.
@@ -214,26 +212,3 @@ def forget_other_urls(db: sqlite_utils.Database, statement_id: str, role: str, u
             ).rowcount
         db.conn.commit()
     return dropped
-
-
-CRAWL_RUN_COLUMNS = (
-    "run_id",
-    "spider",
-    "started_at",
-    "finished_at",
-    "statements_seen",
-    "statements_new",
-    "statements_changed",
-    "documents_fetched",
-    "documents_failed",
-    "failures_by_reason",
-)
-
-
-def record_crawl_run(db: sqlite_utils.Database, report: dict[str, Any]) -> None:
-    """Store one spider run's report: its counts as columns, the whole report as JSON."""
-    row = {name: report.get(name) for name in CRAWL_RUN_COLUMNS}
-    row["failures_by_reason"] = json.dumps(report.get("failures_by_reason") or {}, sort_keys=True)
-    row["report"] = json.dumps(report, sort_keys=True, default=str)
-    db["crawl_runs"].upsert(row, pk="run_id", alter=False)
-    db.conn.commit()

@@ -2,7 +2,8 @@
 
 Owns PDF reading (PDFium fast path, pdfplumber reference, Tesseract OCR on
 request), HTML main-content extraction, sentence segmentation (a spaCy
-component) and metadata patterns. Imports nothing of ours: the stage runner
+component) and metadata patterns. Imports only vocabulary/ of ours (what a
+document's bytes are, what a landing page is, the PDF backends): the stage runner
 in msa/ calls `extract_file` (the size checked before reading) in its worker
 processes, which hold the time and memory limits, and stores what comes back.
 """

@@ -1,41 +1,35 @@
 """`extract_document`: bytes of a statement document in, an ExtractedDocument out.
 
-Decides PDF or HTML from the bytes themselves (a stated media type can be
-wrong: servers send PDFs as octet-stream and HTML error pages as PDF), runs
-the matching extractor, splits sentences and reads the metadata. Expected
-failures come back as a document with status "error" and a reason.
+Decides PDF or HTML by vocabulary.media's rule, the one the crawler stored
+the document's media type by: the bytes first (a stated media type can be
+wrong: servers send PDFs as octet-stream and HTML error pages as PDF), the
+stated type when the bytes do not say. Runs the matching extractor, splits
+sentences and reads the metadata. Expected failures come back as a document
+with status "error" and a reason.
 """
 
 from __future__ import annotations
 
 import os
 
-from extract.html_content import document_links, html_page, is_landing_page, rank_links
+from extract.html_content import document_links, html_page
 from extract.metadata import document_metadata
-from extract.pdf_document import BACKENDS, MAX_PAGES, extract_pdf
+from extract.pdf_document import MAX_PAGES, check_backend, extract_pdf
 from extract.sentences import split_sentences
 from extract.structures import ExtractedDocument, failed
-from vocabulary.media import starts_as_pdf
+from vocabulary.landing import landing_link, statement_links_first
+from vocabulary.media import HTML, PDF, sniff_media_type
+from vocabulary.pdf_backends import DEFAULT_PDF_BACKEND
 
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def sniff_media_type(body: bytes, media_type: str | None = None) -> str | None:
-    """'application/pdf', 'text/html' or None, from the leading bytes first and the stated type second."""
-    head = body[:1024].lstrip().lower()
-    if starts_as_pdf(body):
-        return "application/pdf"
-    if head.startswith(
-        (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<!--", b"<meta", b"<div")
-    ):
-        return "text/html"
-    stated = (media_type or "").split(";")[0].strip().lower()
-    if stated in {"application/pdf", "application/x-pdf"}:
-        return "application/pdf"
-    if stated in {"text/html", "application/xhtml+xml"}:
-        return "text/html"
-    if b"<html" in body[:4096].lower() or b"<p" in body[:4096].lower():
-        return "text/html"
+def size_refusal(size: int, max_bytes: int) -> str | None:
+    """Why a document of `size` bytes is not read (empty, or over `max_bytes`); None when it is."""
+    if size == 0:
+        return "empty document (0 bytes)"
+    if size > max_bytes:
+        return f"document too large: {size} bytes > {max_bytes}"
     return None
 
 
@@ -43,7 +37,7 @@ def extract_document(
     body: bytes,
     media_type: str | None = None,
     *,
-    backend: str = "auto",
+    backend: str = DEFAULT_PDF_BACKEND,
     ocr: bool = False,
     url: str | None = None,
     max_pages: int = MAX_PAGES,
@@ -51,20 +45,18 @@ def extract_document(
 ) -> ExtractedDocument:
     """Pages, sentences, metadata and links of one document.
 
-    `backend` picks the PDF reader ("auto", "pdfium", "pdfplumber"); `ocr`
-    reads image-only pages with Tesseract; `url` resolves relative links of
-    an HTML page.
+    `media_type` is the stated type (`pdf`/`html` as documents.media_type holds it, or a
+    Content-Type), used when the bytes do not say; `backend` picks the PDF reader (one of
+    vocabulary.pdf_backends.PDF_BACKENDS); `ocr` reads image-only pages with Tesseract; `url`
+    resolves relative links of an HTML page.
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    if not body:
-        return failed("empty document (0 bytes)", media_type=media_type or "")
-    if len(body) > max_bytes:
-        return failed(f"document too large: {len(body)} bytes > {max_bytes}", media_type=media_type or "")
+    check_backend(backend)
+    if refusal := size_refusal(len(body), max_bytes):
+        return failed(refusal, media_type=media_type or "")
     kind = sniff_media_type(body, media_type)
-    if kind == "application/pdf":
+    if kind == PDF:
         return _extract_pdf_document(body, backend=backend, ocr=ocr, max_pages=max_pages)
-    if kind == "text/html":
+    if kind == HTML:
         return _extract_html_document(body, url=url)
     return failed(f"unsupported document type: {media_type or 'unknown'}", media_type=media_type or "")
 
@@ -82,10 +74,8 @@ def extract_file(
         size = os.stat(path).st_size
     except OSError as exc:
         return failed(f"unreadable: {exc}", media_type=media_type or "")
-    if size == 0:
-        return failed("empty document (0 bytes)", media_type=media_type or "")
-    if size > max_bytes:
-        return failed(f"document too large: {size} bytes > {max_bytes}", media_type=media_type or "")
+    if refusal := size_refusal(size, max_bytes):
+        return failed(refusal, media_type=media_type or "")
     try:
         with open(path, "rb") as handle:
             body = handle.read(max_bytes + 1)
@@ -96,9 +86,7 @@ def extract_file(
 
 def _extract_pdf_document(body: bytes, *, backend: str, ocr: bool, max_pages: int) -> ExtractedDocument:
     result = extract_pdf(body, backend=backend, ocr=ocr, max_pages=max_pages)
-    doc = ExtractedDocument(
-        status=result.status, error=result.error, backend=result.backend, media_type="application/pdf"
-    )
+    doc = ExtractedDocument(status=result.status, error=result.error, backend=result.backend, media_type=PDF)
     if result.status == "error":
         return doc
     doc.pages = result.pages
@@ -120,11 +108,11 @@ def _extract_html_document(body: bytes, *, url: str | None) -> ExtractedDocument
     page = html_page(body)
     links = document_links(body, url)
     doc = ExtractedDocument(
-        status="ok", backend="trafilatura", media_type="text/html", pages=[page], links=rank_links(links)
+        status="ok", backend="trafilatura", media_type=HTML, pages=[page], links=statement_links_first(links)
     )
-    if is_landing_page(page, links):
+    if statement_link := landing_link(len(page.text.split()), links):
         doc.status = "landing_page"
-        doc.error = f"landing page: links to {doc.links[0]}"
+        doc.error = f"landing page: links to {statement_link}"
         return doc
     doc.sentences = split_sentences(doc.pages)
     if not doc.sentences:

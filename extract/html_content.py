@@ -19,9 +19,6 @@ from extract.structures import Block, Page
 from extract.text_repair import repair_characters
 
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".doc")
-# A landing page holds little text of its own and links to the statement document.
-LANDING_MAX_WORDS = 250
-_STATEMENT_WORDS = re.compile(r"slavery|trafficking|statement|forced labou?r|s\.?\s?54", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -120,22 +117,3 @@ def html_page(body: bytes | str) -> Page:
             blocks.append(Block(kind, text, cursor, cursor + len(text)))
             cursor += len(text)
     return Page(1, "\n\n".join(b.text for b in blocks), tuple(blocks), "trafilatura")
-
-
-def is_landing_page(page: Page, links: list[tuple[str, str]]) -> bool:
-    """Little text of its own and a link to what looks like the statement document."""
-    if not links:
-        return False
-    words = len(page.text.split())
-    if words >= LANDING_MAX_WORDS:
-        return False
-    statement_links = [url for url, label in links if _STATEMENT_WORDS.search(f"{url} {label}")]
-    return bool(statement_links) or len(links) == 1
-
-
-def rank_links(links: list[tuple[str, str]]) -> list[str]:
-    """Document URLs, those that look like the statement first."""
-    return [
-        url
-        for url, label in sorted(links, key=lambda link: not _STATEMENT_WORDS.search(f"{link[0]} {link[1]}"))
-    ]

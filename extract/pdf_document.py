@@ -22,8 +22,8 @@ from extract.pdf_margins import remove_page_furniture
 from extract.pdf_pages import SCANNED_PAGE_MAX_CHARS, PdfOpenError, RawPage, open_pdfium, pdfium_page
 from extract.structures import Block, Page
 from extract.text_repair import document_vocabulary
+from vocabulary.pdf_backends import DEFAULT_PDF_BACKEND, PDF_BACKENDS
 
-BACKENDS = ("auto", "pdfium", "pdfplumber")
 MAX_PAGES = 600
 # An image-only page: little or no text, and images covering much of it or drawing its words one by one.
 SCANNED_MIN_IMAGE_SHARE = 0.3
@@ -45,6 +45,12 @@ class PdfResult:
     ocr_unread_pages: list[int] = field(default_factory=list)
     unloadable_pages: dict[int, str] = field(default_factory=dict)
     page_backends: dict[int, str] = field(default_factory=dict)
+
+
+def check_backend(backend: str) -> None:
+    """Refuse a backend name that is not one of PDF_BACKENDS (a caller's mistake, not the document's)."""
+    if backend not in PDF_BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
 
 
 def is_image_only(page: RawPage) -> bool:
@@ -118,8 +124,7 @@ def read_raw_pages(
 
     A page PDFium cannot load stays in place as an empty page, and its reason goes in `unloadable`.
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    check_backend(backend)
     pdf = open_pdfium(body)
     try:
         count = len(pdf)
@@ -128,7 +133,7 @@ def read_raw_pages(
         if count == 0:
             raise PdfOpenError("no pages")
         if backend == "pdfplumber":
-            from extract.pdf_plumber import plumber_pages
+            from extract.pdf_plumber import plumber_pages  # lazy: pdfplumber loads only for its backend
 
             pages = plumber_pages(body)
             return [pages[n] for n in sorted(pages)], {n: "pdfplumber" for n in pages}
@@ -148,7 +153,7 @@ def read_raw_pages(
     if backend == "auto":
         garbled = [page.page_no for page in raw if pdfium_text_is_garbled(page)]
         if garbled:
-            from extract.pdf_plumber import plumber_pages
+            from extract.pdf_plumber import plumber_pages  # lazy: pdfplumber, only for garbled pages
 
             for number, page in plumber_pages(body, garbled).items():
                 raw[number - 1] = page
@@ -157,7 +162,7 @@ def read_raw_pages(
 
 
 def extract_pdf(
-    body: bytes, *, backend: str = "auto", ocr: bool = False, max_pages: int = MAX_PAGES
+    body: bytes, *, backend: str = DEFAULT_PDF_BACKEND, ocr: bool = False, max_pages: int = MAX_PAGES
 ) -> PdfResult:
     """PDF bytes → cleaned pages with blocks in reading order, and the document's status."""
     unloadable: dict[int, str] = {}

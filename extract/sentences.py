@@ -14,9 +14,11 @@ never crosses a block boundary, and keeps page, block kind and offsets.
 from __future__ import annotations
 
 import re
+import tomllib
 from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -24,156 +26,12 @@ from spacy.tokens import Doc, Token
 
 from extract.structures import Block, Page, Sentence
 
-# Words that end with a full stop yet rarely end a sentence (the full stop may be its own token).
-ABBREVIATIONS = frozenset(
-    [
-        "e.g",
-        "i.e",
-        "etc",
-        "vs",
-        "cf",
-        "al",
-        "approx",
-        "appx",
-        "est",
-        "no",
-        "nos",
-        "fig",
-        "figs",
-        "vol",
-        "p",
-        "pp",
-        "para",
-        "paras",
-        "sec",
-        "s",
-        "ss",
-        "cl",
-        "art",
-        "ch",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "st",
-        "jr",
-        "sr",
-        "inc",
-        "ltd",
-        "pty",
-        "co",
-        "corp",
-        "plc",
-        "llc",
-        "llp",
-        "bhd",
-        "gmbh",
-        "ag",
-        "sa",
-        "nv",
-        "bv",
-        "dept",
-        "govt",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.k",
-        "e.u",
-    ]
-)
-# Company suffixes and "etc." can close a sentence; a following starter word shows that they did.
-SENTENCE_CAPABLE = frozenset(
-    [
-        "etc",
-        "inc",
-        "ltd",
-        "pty",
-        "co",
-        "corp",
-        "plc",
-        "llc",
-        "llp",
-        "gmbh",
-        "ag",
-        "sa",
-        "nv",
-        "bv",
-        "u.s",
-        "u.k",
-        "e.u",
-    ]
-)
-STARTERS = frozenset(
-    [
-        "The",
-        "This",
-        "These",
-        "That",
-        "Those",
-        "We",
-        "Our",
-        "Ours",
-        "Us",
-        "It",
-        "Its",
-        "In",
-        "As",
-        "At",
-        "All",
-        "Any",
-        "Each",
-        "Every",
-        "Since",
-        "During",
-        "For",
-        "To",
-        "With",
-        "Where",
-        "When",
-        "While",
-        "Where",
-        "They",
-        "Their",
-        "He",
-        "She",
-        "His",
-        "Her",
-        "Further",
-        "Furthermore",
-        "Additionally",
-        "However",
-        "Moreover",
-        "A",
-        "An",
-        "No",
-        "Not",
-        "One",
-        "Some",
-        "Such",
-        "There",
-        "Following",
-        "Under",
-        "Over",
-        "Through",
-        "Throughout",
-        "If",
-        "Although",
-        "Both",
-        "Other",
-        "Please",
-    ]
-)
+# The word lists are data (extract/rules/sentence_words.toml): abbreviations whose full stop rarely
+# ends a sentence, those of them that can close one, and the words that open a sentence.
+_WORDS = tomllib.loads((Path(__file__).parent / "rules" / "sentence_words.toml").read_text(encoding="utf-8"))
+ABBREVIATIONS = frozenset(_WORDS["abbreviations"])
+SENTENCE_CAPABLE = frozenset(_WORDS["sentence_capable"])
+STARTERS = frozenset(_WORDS["starters"])
 BULLET_TOKENS = frozenset(
     ["•", "●", "▪", "■", "◦", "○", "◆", "◇", "►", "▶", "➢", "➤", "✓", "✔", "–", "—", "*", "·"]
 )

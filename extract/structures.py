@@ -56,7 +56,7 @@ class ExtractedDocument:
     status: str
     error: str | None = None
     backend: str = ""
-    media_type: str = ""
+    media_type: str = ""  # what it was read as (vocabulary.media: pdf, html); on a failure, the stated type
     pages: list[Page] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)

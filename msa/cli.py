@@ -14,8 +14,11 @@ from pathlib import Path
 
 import click
 
+from crawler.run import CrawlOptions
 from msa.engines.options import DEFAULT_BATCH_SIZE, ENGINES, EngineOptions
 from msa.paths import DEFAULT_DATA_DIR, db_path
+from msa.serve import serve as run_serve
+from vocabulary.pdf_backends import DEFAULT_PDF_BACKEND, PDF_BACKENDS
 
 SPIDERS = {"uk": ["uk_registry"], "au": ["au_register"], "all": ["uk_registry", "au_register"]}
 
@@ -27,6 +30,13 @@ data_dir_option = click.option(
     help="Where msa.db and the document store live.",
 )
 quiet_option = click.option("--quiet", is_flag=True, help="No progress bars.")
+backend_option = click.option(
+    "--backend",
+    type=click.Choice(PDF_BACKENDS),
+    default=DEFAULT_PDF_BACKEND,
+    show_default=True,
+    help="The PDF reader: pdfium, pdfplumber, or auto (pdfium, pdfplumber for garbled pages).",
+)
 
 
 def parse_years(value: str | None) -> list[int] | None:
@@ -44,13 +54,17 @@ def parse_years(value: str | None) -> list[int] | None:
     return years
 
 
-def crawl_settings(
-    years: str | None, limit: int | None, settings: tuple[str, ...] = ()
-) -> dict[str, str | int]:
-    """CLI options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
-    from msa.pipeline import crawl_overrides
-
-    return crawl_overrides(parse_years(years), limit, dict(s.split("=", 1) for s in settings))
+def crawl_options(
+    spiders: list[str], years: str | None, limit: int | None, settings: tuple[str, ...] = ()
+) -> CrawlOptions:
+    """CLI options → the crawl stage's options (years, limit, extra Scrapy settings NAME=VALUE)."""
+    parsed = parse_years(years)
+    return CrawlOptions(
+        spiders=tuple(spiders),
+        years=tuple(parsed) if parsed else None,
+        limit=limit,
+        settings=dict(s.split("=", 1) for s in settings),
+    )
 
 
 @click.group()
@@ -77,21 +91,24 @@ def crawl(
     """Crawl the UK registry, the AU register, or both, into the database.
 
     Logs a progress line every MSA_PROGRESS_SECONDS; ends with the crawl report (also stored in the
-    crawl_runs table). An interrupted crawl (Ctrl-C) resumes when run again.
+    stage_runs and crawl_runs tables). An interrupted crawl (Ctrl-C) resumes when run again.
     """
-    from crawler.run import crawl as run_crawl
-    from crawler.run import report_lines
+    from crawler import run as crawl_stage  # lazy: Scrapy and sqlite-utils
+    from db import connect  # lazy: sqlite-utils
 
-    overrides = crawl_settings(years, limit, settings)
+    db = connect(db_path(data_dir))
     try:
-        report = run_crawl(SPIDERS[registry], data_dir=data_dir, settings_overrides=overrides)
+        run_id = crawl_stage.run(
+            db, data_dir, crawl_options(SPIDERS[registry], years, limit, settings)
+        ).run_id
+        report = crawl_stage.crawl_report(db, run_id)
     except KeyboardInterrupt:
         click.echo("crawl interrupted: run the same command again to resume it", err=True)
         sys.exit(130)
     if as_json:
         click.echo(json.dumps(report, indent=2, sort_keys=True, default=str))
     else:
-        click.echo("\n".join(report_lines(report)))
+        click.echo("\n".join(crawl_stage.report_lines(report)))
 
 
 ENGINE_OPTIONS = (
@@ -140,9 +157,7 @@ def engine_options(command: Callable[..., None]) -> Callable[..., None]:
 
 @main.command()
 @data_dir_option
-@click.option(
-    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
-)
+@backend_option
 @click.option("--ocr", is_flag=True, help="OCR image-only PDFs with Tesseract.")
 @click.option("--force", is_flag=True, help="Re-extract every document.")
 @click.option(
@@ -164,17 +179,19 @@ def extract(
     engine: EngineOptions,
 ) -> None:
     """Extract pages and sentences from every pending document, in parallel over documents."""
-    from db import connect
-    from msa.extract_stage import ExtractOptions, run_extract
+    from db import connect  # lazy: sqlite-utils
+    from msa import extract_stage  # lazy: spaCy and the PDF backends
 
-    report = run_extract(
-        connect(db_path(data_dir)),
-        data_dir,
-        ExtractOptions(backend=backend, ocr=ocr, force=force, retry_failed=retry_failed),
+    options = extract_stage.ExtractOptions(
+        backend=backend,
+        ocr=ocr,
+        force=force,
+        retry_failed=retry_failed,
         engine=engine,
         limit=limit,
         show_progress=not quiet,
     )
+    report = extract_stage.run(connect(db_path(data_dir)), data_dir, options)
     click.echo(report.line())
 
 
@@ -185,10 +202,11 @@ def extract(
 @engine_options
 def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) -> None:
     """Label sentences (in parallel over documents) and summarise statements."""
-    from db import connect
-    from msa.classify_stage import run_classify
+    from db import connect  # lazy: sqlite-utils
+    from msa import classify_stage  # lazy: scipy and the models
 
-    report = run_classify(connect(db_path(data_dir)), engine=engine, force=force, show_progress=not quiet)
+    options = classify_stage.ClassifyOptions(force=force, engine=engine, show_progress=not quiet)
+    report = classify_stage.run(connect(db_path(data_dir)), data_dir, options)
     click.echo(report.line())
 
 
@@ -196,10 +214,10 @@ def classify(data_dir: Path, force: bool, quiet: bool, engine: EngineOptions) ->
 @data_dir_option
 def build(data_dir: Path) -> None:
     """Build search indexes and seal the database for serving."""
-    from db import connect
-    from msa.build_stage import run_build
+    from db import connect  # lazy: sqlite-utils
+    from msa import build_stage  # lazy: sqlite-utils and scipy
 
-    report = run_build(connect(db_path(data_dir)))
+    report = build_stage.run(connect(db_path(data_dir)), data_dir, build_stage.BuildOptions())
     click.echo(report.line())
     click.echo(f"Database: {db_path(data_dir).resolve()}")
 
@@ -218,8 +236,6 @@ def build(data_dir: Path) -> None:
 )
 def serve(data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Path | None) -> None:
     """Serve the corpus with Datasette (read-only, immutable)."""
-    from msa.serve import serve as run_serve
-
     path = db_path(data_dir)
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: run `msa run` or `msa demo` first")
@@ -245,13 +261,11 @@ def run(
     engine: EngineOptions,
 ) -> None:
     """Crawl, extract, classify and build: the whole pipeline (extract and classify with --engine)."""
-    from msa.pipeline import run_pipeline
+    from msa.pipeline import run_pipeline  # lazy: spaCy, the models and Scrapy
 
     for line in run_pipeline(
         data_dir,
-        SPIDERS[registry],
-        years=parse_years(years),
-        limit=limit,
+        crawl_options(SPIDERS[registry], years, limit),
         ocr=ocr,
         engine=engine,
         show_progress=not quiet,
@@ -267,7 +281,7 @@ def run(
 @quiet_option
 def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
     """The whole pipeline on the embedded sample corpus, against a local replica of both registries."""
-    from msa.demo import run_demo
+    from msa.demo import run_demo  # lazy: spaCy, the models and Scrapy
 
     run_demo(data_dir, serve=do_serve, port=port, show_progress=not quiet)
 
@@ -280,7 +294,7 @@ def demo(data_dir: Path, do_serve: bool, port: int, quiet: bool) -> None:
 @quiet_option
 def label(input_path: Path, output_path: Path, quiet: bool) -> None:
     """Label a CSV of sentences (statement_id, sentence_idx, sentence) with both label layers."""
-    from msa.label_csv import LabelInputError, label_csv
+    from msa.label_csv import LabelInputError, label_csv  # lazy: scipy and the models
 
     try:
         n = label_csv(input_path, output_path, show_progress=not quiet)
@@ -289,22 +303,48 @@ def label(input_path: Path, output_path: Path, quiet: bool) -> None:
     click.echo(f"labelled {n} rows → {output_path}", err=True)
 
 
+@main.command()
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_dir_option
+@click.option("--build/--no-build", "rebuild", default=True, help="Rebuild the published tables if built.")
+def correct(path: Path, data_dir: Path, rebuild: bool) -> None:
+    """Store readers' corrections (CSV: sentence_id, field, value, reason, who) and apply them.
+
+    Every row is checked first: on any error nothing is stored and every error is printed. The
+    statements the corrections touch are summarised again and the published tables rebuilt.
+    """
+    from db import connect  # lazy: sqlite-utils
+    from msa.correct import run_correct  # lazy: sqlite-utils and, to re-summarise, the classifier
+    from msa.corrections_csv import CorrectionsError  # lazy: read only by this command
+
+    database = db_path(data_dir)
+    if not database.exists():
+        raise click.ClickException(f"{database} does not exist: run `msa run` or `msa demo` first")
+    try:
+        report = run_correct(connect(database), path, rebuild=rebuild)
+    except CorrectionsError as exc:
+        for error in exc.errors:
+            click.echo(error, err=True)
+        click.echo(f"{len(exc.errors)} error(s): nothing stored", err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+
+
 @main.command("extract-doc")
 @click.argument(
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--backend", type=click.Choice(["auto", "pdfium", "pdfplumber"]), default="auto", show_default=True
-)
+@backend_option
 @click.option("--ocr", is_flag=True)
 def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
     """Print one JSON object per sentence (file, page, kind, text) for each file, in order.
 
     Exits with status 1 when no file could be extracted.
     """
-    from extract.cli_output import sentence_records
-    from msa.extract_files import extract_files
-    from msa.extract_stage import ExtractOptions
+    from extract.cli_output import sentence_records  # lazy: spaCy and the PDF backends
+    from msa.extract_files import extract_files  # lazy: spaCy and the PDF backends
+    from msa.extract_stage import ExtractOptions  # lazy: spaCy and the PDF backends
 
     out = sys.stdout
     extracted = 0
@@ -324,22 +364,29 @@ def extract_doc(files: tuple[Path, ...], backend: str, ocr: bool) -> None:
     "--output", type=click.Path(file_okay=False, path_type=Path), help="Where to write the weights."
 )
 @click.option("--shared", type=click.Path(file_okay=False, path_type=Path), help="The shared data folder.")
-def train(model: str, output: Path | None, shared: Path | None) -> None:
+@click.option(
+    "--corrections",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An msa database whose readers' corrections (msa correct) join the training labels "
+    "(source 'correction', grouped by statement in CV).",
+)
+def train(model: str, output: Path | None, shared: Path | None, corrections: Path | None) -> None:
     """Train a classifier from ../shared and write its weights (reproduces the committed ones)."""
     if model == "criteria":
-        from training.criteria_train import train_criteria
+        from training.criteria_train import TrainConfig, train_criteria  # lazy: torch
 
-        report = train_criteria(out_dir=output, shared=shared)
+        cfg = TrainConfig(corrections=str(corrections) if corrections else None)
+        report = train_criteria(out_dir=output, shared=shared, cfg=cfg)
         click.echo(
             json.dumps(
                 report.get("macro", report) if isinstance(report, dict) else report, indent=2, default=str
             )
         )
     else:
-        from training.evidence_train import MODEL_DIR
-        from training.evidence_train import train as train_evidence
+        from training.evidence_train import MODEL_DIR  # lazy: sklearn, pandas
+        from training.evidence_train import train as train_evidence  # lazy: sklearn, pandas
 
-        for path in train_evidence(shared, output or MODEL_DIR):
+        for path in train_evidence(shared, output or MODEL_DIR, corrections=corrections):
             click.echo(f"{path} {path.stat().st_size / 1e6:.2f} MB")
 
 
@@ -350,12 +397,12 @@ def train(model: str, output: Path | None, shared: Path | None) -> None:
 def evaluate(model: str, shared: Path | None, saved: bool) -> None:
     """Cross-validate a classifier, grouped by statement, and print per-label scores."""
     if model == "criteria":
-        from training.criteria_eval import evaluate_criteria, saved_report_text
+        from training.criteria_eval import evaluate_criteria, saved_report_text  # lazy: sklearn, pandas
 
         click.echo(saved_report_text() if saved else evaluate_criteria(shared))
     else:
-        from training.evidence_eval import evaluate as evaluate_evidence
-        from training.evidence_eval import format_report
+        from training.evidence_eval import evaluate as evaluate_evidence  # lazy: sklearn, pandas
+        from training.evidence_eval import format_report  # lazy: sklearn, pandas
 
         click.echo(format_report(evaluate_evidence(shared)))
 

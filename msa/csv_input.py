@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -106,11 +106,16 @@ def check_header(path: Path, header: list[str], required: tuple[str, ...]) -> No
         raise CsvInputError(f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(header)}")
 
 
-def _looks_like_rows(value: str, width: int, number_at: int) -> int:
+def is_number(value: str) -> bool:
+    """Whether a field reads as a number (the default test of a row's key column)."""
+    return value.strip().lstrip("-").replace(".", "", 1).isdigit()
+
+
+def _looks_like_rows(value: str, width: int, number_at: int, key_test: Callable[[str], bool]) -> int:
     """How many of the lines after the first in a field parse as whole rows of this file."""
     count = 0
     for fields in csv.reader(value.splitlines()[1:]):
-        if len(fields) >= width and fields[number_at].strip().lstrip("-").replace(".", "", 1).isdigit():
+        if len(fields) >= width and key_test(fields[number_at]):
             count += 1
     return count
 
@@ -134,12 +139,17 @@ def read_header(path: Path, encoding: str, required: tuple[str, ...]) -> list[st
 
 
 def iter_records(
-    path: Path, encoding: str, required: tuple[str, ...], number_column: str
+    path: Path,
+    encoding: str,
+    required: tuple[str, ...],
+    number_column: str,
+    key_test: Callable[[str], bool] = is_number,
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, fields) for each record after the header, after the checks.
 
-    `number_column` is a column that holds a number in every row: a quoted field that contains
-    lines which parse as rows with a number there is rows merged by a quote left open.
+    `number_column` is a column whose every value passes `key_test` (by default: is a number): a
+    quoted field that contains lines which parse as rows passing it there is rows merged by a
+    quote left open.
     """
     path = Path(path)
     with _field_limit(MAX_FIELD_BYTES), open(path, encoding=encoding, newline="") as fh:
@@ -163,7 +173,9 @@ def iter_records(
                         f"{path}: line {line} has {len(fields)} fields, the header has {len(header)}"
                     )
                 if end > line:
-                    merged = max(_looks_like_rows(v, len(header), number_at) for v in fields if "\n" in v)
+                    merged = max(
+                        _looks_like_rows(v, len(header), number_at, key_test) for v in fields if "\n" in v
+                    )
                     if merged:
                         raise _unterminated(path, line, end, f"a quoted field holds {merged} more row(s)")
                 yield line, fields

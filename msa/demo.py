@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.replica import Replica
+from crawler.run import CrawlOptions
 from msa.paths import SAMPLE_CORPUS, db_path
 from msa.pipeline import run_pipeline
 from msa.serve import serve as run_serve
+from synthetic.replica import Replica
 
 # Politeness exists for real servers; the replica is ours and local.
 # Scrapy's own INFO log (and its stats dump) would bury the demo's stage lines; the crawler's
@@ -42,9 +43,8 @@ def run_demo(
     with Replica(corpus, port_base=port_base) as replica:
         print(f"Replica registries on 127.0.0.1: {', '.join(replica.settings.values())}", flush=True)
         settings = {**REPLICA_CRAWL_SETTINGS, **replica.settings}
-        for line in run_pipeline(
-            data_dir, ["uk_registry", "au_register"], settings=settings, show_progress=show_progress
-        ):
+        crawl = CrawlOptions(spiders=("uk_registry", "au_register"), settings=settings)
+        for line in run_pipeline(data_dir, crawl, show_progress=show_progress):
             print(line, flush=True)
         path = db_path(data_dir).resolve()
         print(f"Database: {path}", flush=True)

@@ -6,14 +6,14 @@ records the document's failure as transient. This process writes pages, sentence
 document's status back, one transaction per batch, so a killed run redoes only the documents of
 unwritten batches. Stored sentences are replaced only by a successful extraction, and labels go
 only with sentences whose text changed. Transient failures are retried by later runs, at most
-MAX_TRANSIENT_ATTEMPTS times; `retry_failed` retries every failure.
+MAX_TRANSIENT_ATTEMPTS times; `retry_failed` retries every failure. The queries and writes are in
+db/extract_sql.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import faulthandler
-import json
 import resource
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +23,8 @@ from typing import Any
 
 import sqlite_utils
 
-from db.store import utc_now
+from db.extract_sql import pending_documents, write_extraction
+from db.runs import StageReport
 from extract import EXTRACT_VERSION, ExtractedDocument
 from extract.document import extract_file
 from extract.ocr import OCR_MAX_BUDGET_S, remove_stale_ocr_folders
@@ -31,16 +32,15 @@ from extract.sentences import sentence_pipeline
 from extract.structures import failed
 from extract.text_repair import word_zipf
 from msa.engines import DEFAULT_ENGINE, EngineOptions, map_and_write
-from msa.stage_report import StageReport
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_MEMORY_MB = 2048
-MAX_TRANSIENT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
-    """Switches the user sets on the command line."""
+    """Switches the user sets on the command line: how a document is read, which documents, how the
+    workers run (`engine`), at most `limit` documents, progress bars."""
 
     backend: str = "auto"
     ocr: bool = False
@@ -48,6 +48,9 @@ class ExtractOptions:
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     force: bool = False
     retry_failed: bool = False
+    engine: EngineOptions = DEFAULT_ENGINE
+    limit: int | None = None
+    show_progress: bool = True
 
     def document_timeout_s(self) -> float:
         """The engine's hard limit per document: the extraction's, plus OCR's own budget when OCR is on."""
@@ -57,32 +60,6 @@ class ExtractOptions:
 def sentence_id(document_id: str, index: int) -> str:
     """Stable sentence id: a document prefix and the sentence's position."""
     return f"{document_id[:16]}-{index:05d}"
-
-
-PENDING_SQL = """
-SELECT document_id, media_type, path, extract_status FROM documents
-WHERE {where} ORDER BY document_id
-"""
-NEEDS_EXTRACTION = (
-    "extract_status = 'pending' OR COALESCE(extract_version, '') != :version "
-    "OR (extract_failure = 'transient' AND extract_attempts < :attempts)"
-)
-
-
-def pending_documents(
-    db: sqlite_utils.Database, *, force: bool = False, retry_failed: bool = False, limit: int | None = None
-) -> list[dict]:
-    """Documents never extracted, extracted by an older extractor version, or whose last try failed
-    transiently fewer than MAX_TRANSIENT_ATTEMPTS times; every failed one too with `retry_failed`."""
-    where = "1=1" if force else NEEDS_EXTRACTION
-    if retry_failed and not force:
-        where += " OR extract_status = 'error' OR extract_failure IS NOT NULL"
-    sql = PENDING_SQL.format(where=where)
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [
-        dict(row) for row in db.query(sql, {"version": EXTRACT_VERSION, "attempts": MAX_TRANSIENT_ATTEMPTS})
-    ]
 
 
 @contextlib.contextmanager
@@ -157,93 +134,11 @@ def extract_one(row: dict, data_dir: Path, options: ExtractOptions) -> dict[str,
     return document_rows(row["document_id"], doc)
 
 
-def _kept_earlier_text(db: sqlite_utils.Database, result: dict[str, Any], failure: str | None) -> bool:
-    """Note a failed or empty re-extraction on a document whose earlier text is kept; False if none."""
-    document_id = result["document_id"]
-    previous = db.execute(
-        "SELECT extract_status, extract_attempts FROM documents WHERE document_id = ?", [document_id]
-    ).fetchone()
-    if not previous or previous[0] != "ok":
-        return False
-    outcome = "failed" if result["status"] == "error" else f"gave {result['status']}"
-    db.execute(
-        """UPDATE documents SET extract_error = ?, extract_version = ?, extracted_at = ?,
-               extract_failure = ?, extract_attempts = ? WHERE document_id = ?""",
-        [
-            f"re-extraction with {EXTRACT_VERSION} {outcome}, kept earlier text: {result['error']}",
-            EXTRACT_VERSION,
-            utc_now(),
-            failure,
-            (previous[1] or 0) + 1 if failure else 0,
-            document_id,
-        ],
-    )
-    return True
-
-
-def _same_sentences(db: sqlite_utils.Database, document_id: str, sentences: list[dict[str, Any]]) -> bool:
-    stored = db.execute(
-        "SELECT sentence_id, text FROM sentences WHERE document_id = ? ORDER BY sentence_idx", [document_id]
-    ).fetchall()
-    return [tuple(r) for r in stored] == [(s["sentence_id"], s["text"]) for s in sentences]
-
-
-def write_extraction(db: sqlite_utils.Database, result: dict[str, Any]) -> None:
-    """Store one document's extraction; the caller holds the transaction (see write_batch).
-
-    Only a successful result replaces stored sentences: a failure, or a document that now reads as
-    empty, keeps the earlier text and notes why. The document's labels stay when its sentences
-    come back the same (classification depends on nothing else), and go otherwise.
-    """
-    document_id = result["document_id"]
-    failure = (
-        ("transient" if result.get("transient") else "permanent") if result["status"] == "error" else None
-    )
-    if result["status"] != "ok" and _kept_earlier_text(db, result, failure):
-        return
-    sentences = result.get("sentences") or []
-    if not _same_sentences(db, document_id, sentences):
-        db.execute(
-            "DELETE FROM labels WHERE sentence_id IN "
-            "(SELECT sentence_id FROM sentences WHERE document_id = ?)",
-            [document_id],
-        )
-    db.execute("DELETE FROM sentences WHERE document_id = ?", [document_id])
-    db.execute("DELETE FROM pages WHERE document_id = ?", [document_id])
-    if result.get("pages"):
-        db["pages"].insert_all(result["pages"], pk=("document_id", "page_no"))
-    if sentences:
-        db["sentences"].insert_all(sentences, pk="sentence_id", batch_size=1000)
-    metadata = dict(result.get("metadata") or {})
-    if result.get("links"):
-        metadata["links"] = result["links"]
-    db.execute(
-        """UPDATE documents SET extract_status = ?, extract_error = ?, extract_version = ?,
-           extracted_at = ?, backend = ?, page_count = ?, sentence_count = ?, doc_metadata = ?,
-           extract_failure = ?,
-           extract_attempts = CASE WHEN ? IS NULL THEN 0 ELSE extract_attempts + 1 END
-           WHERE document_id = ?""",
-        [
-            result["status"],
-            result.get("error"),
-            EXTRACT_VERSION,
-            utc_now(),
-            result.get("backend"),
-            len(result.get("pages") or []),
-            len(sentences),
-            json.dumps(metadata, sort_keys=True, default=str) if metadata else None,
-            failure,
-            failure,
-            document_id,
-        ],
-    )
-
-
 def write_batch(db: sqlite_utils.Database, results: list[dict[str, Any]]) -> None:
     """Write a batch of extraction results in one transaction."""
     with db.atomic():
         for result in results:
-            write_extraction(db, result)
+            write_extraction(db, result, EXTRACT_VERSION)
 
 
 def warm_extractor() -> None:
@@ -290,22 +185,17 @@ class ExtractJob:
         }
 
 
-def run_extract(
-    db: sqlite_utils.Database,
-    data_dir: Path,
-    options: ExtractOptions = ExtractOptions(),
-    *,
-    engine: EngineOptions = DEFAULT_ENGINE,
-    limit: int | None = None,
-    show_progress: bool = True,
-) -> StageReport:
-    """Extract every pending document with `engine`'s workers; returns the stage report (also stored)."""
+def run(db: sqlite_utils.Database, data_dir: Path, options: ExtractOptions = ExtractOptions()) -> StageReport:
+    """Extract every pending document with the engine's workers; returns the stage report (also stored)."""
     report = StageReport(stage="extract", version=EXTRACT_VERSION)
-    rows = pending_documents(db, force=options.force, retry_failed=options.retry_failed, limit=limit)
+    rows = pending_documents(
+        db, EXTRACT_VERSION, force=options.force, retry_failed=options.retry_failed, limit=options.limit
+    )
     pages = sentences = 0
+    engine = options.engine
     job, write = ExtractJob(Path(data_dir), options), partial(write_batch, db)
     for result in map_and_write(
-        job, rows, engine, write, total=len(rows), desc="extract", show_progress=show_progress
+        job, rows, engine, write, total=len(rows), desc="extract", show_progress=options.show_progress
     ):
         report.processed += 1
         pages += len(result.get("pages") or [])

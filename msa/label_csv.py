@@ -30,9 +30,9 @@ import numpy as np
 
 from classify import Labeller
 from classify.criteria_rules import REPEATED_LINE, line_key
-from db.schema import CRITERIA
 from msa.csv_input import CsvInputError, detect_encoding, iter_records, read_header
 from msa.progress import progress
+from vocabulary.labels import CRITERIA
 
 REQUIRED_COLUMNS = ("statement_id", "sentence_idx", "sentence")
 CONTEXT_COLUMNS = ("context_before", "context_after")

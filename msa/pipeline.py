@@ -1,20 +1,23 @@
 """The whole pipeline in order: crawl, extract, classify, build.
 
-Each stage reads what the previous one wrote to the database, so any stage
-can also be run on its own and a re-run does only new work.
+Every stage is `run(db, data_dir, options) -> StageReport` and stores its report in `stage_runs`.
+Each reads what the previous one wrote to the database, so any stage can also be run on its own and
+a re-run does only new work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
+from crawler import run as crawl_stage
+from crawler.run import CrawlOptions
 from db import connect
-from msa.build_stage import run_build
-from msa.classify_stage import run_classify
+from msa import build_stage, classify_stage, extract_stage
+from msa.build_stage import BuildOptions
+from msa.classify_stage import ClassifyOptions
 from msa.engines import DEFAULT_ENGINE, EngineOptions
-from msa.extract_stage import ExtractOptions, run_extract
+from msa.extract_stage import ExtractOptions
 from msa.paths import db_path
 
 
@@ -27,38 +30,24 @@ def run_stages(
 ) -> Iterator[str]:
     """Extract, classify (both with `engine`) and build what the crawl stored; yields one line per stage."""
     db = connect(db_path(data_dir))
-    options = ExtractOptions(ocr=ocr)
-    yield run_extract(db, data_dir, options, engine=engine, show_progress=show_progress).line()
-    yield run_classify(db, engine=engine, show_progress=show_progress).line()
-    yield run_build(db).line()
-
-
-def crawl_overrides(
-    years: list[int] | None, limit: int | None, settings: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """Pipeline options → the Scrapy settings the spiders read (MSA_YEARS, MSA_LIMIT, extras)."""
-    overrides: dict[str, Any] = dict(settings or {})
-    if years:
-        overrides["MSA_YEARS"] = ",".join(str(y) for y in years)
-    if limit is not None:
-        overrides["MSA_LIMIT"] = limit
-    return overrides
+    extract = ExtractOptions(ocr=ocr, engine=engine, show_progress=show_progress)
+    yield extract_stage.run(db, data_dir, extract).line()
+    yield classify_stage.run(db, data_dir, ClassifyOptions(engine=engine, show_progress=show_progress)).line()
+    yield build_stage.run(db, data_dir, BuildOptions()).line()
 
 
 def run_pipeline(
     data_dir: Path,
-    spiders: list[str],
+    crawl: CrawlOptions,
     *,
-    years: list[int] | None = None,
-    limit: int | None = None,
     ocr: bool = False,
-    settings: dict[str, str | int] | None = None,
     engine: EngineOptions = DEFAULT_ENGINE,
     show_progress: bool = True,
 ) -> Iterator[str]:
-    """Crawl with the given spiders, then every later stage; yields progress lines."""
-    from crawler.run import crawl, report_lines
-
-    report = crawl(spiders, data_dir=data_dir, settings_overrides=crawl_overrides(years, limit, settings))
-    yield "crawl: " + "; ".join(report_lines(report))
+    """Crawl as `crawl` says, then every later stage; yields progress lines."""
+    db = connect(db_path(data_dir))
+    report = crawl_stage.run(db, data_dir, crawl)
+    lines = crawl_stage.report_lines(crawl_stage.crawl_report(db, report.run_id))
+    db.conn.close()  # the build seals the file, which takes every other connection closed
+    yield "crawl: " + "; ".join(lines)
     yield from run_stages(data_dir, ocr=ocr, engine=engine, show_progress=show_progress)

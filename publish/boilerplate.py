@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import sqlite_utils
 
@@ -22,10 +24,11 @@ MIN_WORDS = 8
 MIN_ORGANISATIONS = 2
 BATCH = 50_000
 ORG_PLACEHOLDER = "org"
-# Legal forms are dropped everywhere ("Ltd" for "Limited"); a statement naming its own company
-# often drops the generic words of the name too ("Banksia Retail" for "Banksia Retail Group").
-LEGAL_FORMS = frozenset({"limited", "ltd", "plc", "llp", "pty", "inc", "corp", "corporation", "incorporated"})
-GENERIC_NAME_WORDS = frozenset({"the", "group", "holdings", "company", "co", "and"})
+# The word lists are data (publish/rules/boilerplate.toml): legal forms, dropped everywhere, and
+# the generic words of a company name, which a statement naming its own company often drops too.
+_WORDS = tomllib.loads((Path(__file__).parent / "rules" / "boilerplate.toml").read_text(encoding="utf-8"))
+LEGAL_FORMS = frozenset(_WORDS["legal_forms"])
+GENERIC_NAME_WORDS = frozenset(_WORDS["generic_name_words"])
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NON_WORD = re.compile(r"[^\w]+")
 

@@ -5,14 +5,18 @@ and the document the summary read, so the compliance summary, the dashboard and 
 read one small, indexed table instead of re-joining the corpus on every request. Statements
 whose text could not be read keep their registry columns but carry NULL criteria (`assessed` = 0):
 "not assessed" is not "not met". AU s.16 verdicts are filled for AU statements only and the UK
-s.54(5) areas for UK statements only, since each test is its own jurisdiction's law.
+s.54(5) areas for UK statements only, since each test is its own jurisdiction's law. The timeliness
+flags come from `statement_timeliness` (publish/timeliness.py), which the build makes first.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS
+from db.schema import PRIMARY_DOCUMENT_URL_SQL
+from publish.timeliness import COLUMNS as TIMELINESS_TABLE_COLUMNS
+from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
+from vocabulary.roles import PARENT, REPORTING
 
 TABLE = "compliance"
 GROUPS_TABLE = "compliance_groups"
@@ -31,13 +35,18 @@ AU_COLUMNS: dict[str, str] = {
 }
 assert tuple(AU_COLUMNS) == AU_CRITERIA
 # Who a statement is "by": a group's parent, an AU reporting entity, else the first member.
-LEAD_ORGANISATION_SQL = """(SELECT so.organisation_id FROM statement_organisations so
+LEAD_ORGANISATION_SQL = f"""(SELECT so.organisation_id FROM statement_organisations so
     WHERE so.statement_id = st.statement_id
-    ORDER BY CASE so.role WHEN 'parent' THEN 0 WHEN 'reporting' THEN 1 ELSE 2 END, so.organisation_id
+    ORDER BY CASE so.role WHEN '{PARENT}' THEN 0 WHEN '{REPORTING}' THEN 1 ELSE 2 END, so.organisation_id
     LIMIT 1)"""
-DOCUMENT_URL_SQL = """(SELECT COALESCE(sd.final_url, sd.url) FROM statement_documents sd
-    WHERE sd.statement_id = st.statement_id AND sd.document_id = ss.document_id
-    ORDER BY sd.fetched_at DESC LIMIT 1)"""
+# From `statement_timeliness` (publish/timeliness.py, built before this table): each statement's
+# deadline, days from its period end, and flags, so the compliance CSV carries them.
+TIMELINESS_FLAGS = ("late", "approved_before_period_end", "dates_missing", "dates_inconsistent")
+TIMELINESS_COLUMNS: dict[str, str] = {
+    name: sql_type
+    for name, sql_type in TIMELINESS_TABLE_COLUMNS
+    if name in ("deadline", "days_to_approval", "days_to_publication", *TIMELINESS_FLAGS)
+}
 
 
 def columns() -> list[tuple[str, str]]:
@@ -75,6 +84,7 @@ def columns() -> list[tuple[str, str]]:
         ("registry_pdf_url", "TEXT"),
         ("period_start", "TEXT"),
         ("period_end", "TEXT"),
+        *[(name, sql_type) for name, sql_type in TIMELINESS_COLUMNS.items()],
     ]
     return cols
 
@@ -109,11 +119,12 @@ def select_sql() -> str:
         "uk_mismatch": f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_mismatch END",
         "impact_share": "ss.impact_share",
         "shows_impact": f"{when} ss.shows_impact END",
-        "document_url": DOCUMENT_URL_SQL,
+        "document_url": PRIMARY_DOCUMENT_URL_SQL,
         "registry_url": "st.registry_url",
         "registry_pdf_url": "st.registry_pdf_url",
         "period_start": "st.period_start",
         "period_end": "st.period_end",
+        **{name: f"tl.{name}" for name in TIMELINESS_COLUMNS},
     }
     for c in CRITERIA:
         exprs[c] = f"{when} ss.{c} END"
@@ -124,7 +135,7 @@ def select_sql() -> str:
         exprs[f"detected_{area}"] = (
             f"CASE WHEN st.jurisdiction = 'uk' AND {assessed} THEN ss.uk_detected_{area} END"
         )
-    for label in ("impact", "action", "commitment", "negative", "none"):
+    for label in EVIDENCE_LABELS:
         exprs[f"n_{label}"] = f"ss.n_{label}"
     select = ",\n       ".join(f"{exprs[name]} AS {name}" for name, _ in columns())
     return f"""SELECT {select}
@@ -132,7 +143,8 @@ FROM statements st
 LEFT JOIN statement_summaries ss ON ss.statement_id = st.statement_id
 LEFT JOIN (SELECT st.statement_id AS statement_id, {LEAD_ORGANISATION_SQL} AS organisation_id
            FROM statements st) lead ON lead.statement_id = st.statement_id
-LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id"""
+LEFT JOIN organisations o ON o.organisation_id = lead.organisation_id
+LEFT JOIN statement_timeliness tl ON tl.statement_id = st.statement_id"""
 
 
 def summary_measures() -> list[tuple[str, str]]:
@@ -154,6 +166,7 @@ def summary_measures() -> list[tuple[str, str]]:
             (f"uk_{area}_detected_share", f"detected_{area}"),
         ]
     out += [("uk_mismatches_per_statement", "uk_mismatches"), ("mean_impact_share", "impact_share")]
+    out += [(f"{flag}_share", flag) for flag in TIMELINESS_FLAGS]
     return out
 
 

@@ -7,8 +7,8 @@ millions of sentences. `[[ ... ]]` clauses apply only when a filter is set.
 
 from __future__ import annotations
 
-from db.schema import AU_CRITERIA, CRITERIA
 from publish.compliance import AU_COLUMNS
+from vocabulary.labels import AU_CRITERIA, CRITERIA
 
 DB = "msa"
 # The rollup's rows over every sector (sector ''), or those of the sector picked: any sector name

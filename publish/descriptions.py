@@ -6,8 +6,9 @@ that every column of every table and view in a built database has one.
 
 from __future__ import annotations
 
-from db.schema import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
-from publish.compliance import AU_COLUMNS, rollup_columns, summary_measures
+from publish.compliance import AU_COLUMNS, TIMELINESS_COLUMNS, rollup_columns, summary_measures
+from publish.timeliness import DEADLINE_RULE, LONGEST_PERIOD_MONTHS
+from vocabulary.labels import AU_CRITERIA, CRITERIA, EVIDENCE_LABELS, UK_AREAS
 
 CRITERION_TEXT = {
     "approval": "says the statement was approved by the organisation's board (principal governing body)",
@@ -56,6 +57,10 @@ EVIDENCE_COLUMN = "Evidence status of the sentence: " + "; ".join(
 )
 JURISDICTION = "uk (Modern Slavery Act 2015, s.54) or au (Modern Slavery Act 2018 (Cth), s.16)"
 YEAR = "Registry year: the UK registry's statement year, or the year in the AU statement's IDX"
+CORRECTION_NOTE = (
+    "A reader's correction of this sentence's labels, beside the model's: 'evidence: impact (corrected "
+    "from action: reason — who)'; empty where none applies. The label columns hold the corrected value"
+)
 STATEMENT_ID = "The statement (uk-{year}-{registry org id} or au-{IDX}); links to its row"
 SENTENCE_ID = "The sentence ({first 16 characters of the document id}-{position})"
 DOCUMENT_ID = "The document: the sha256 of its bytes"
@@ -112,6 +117,45 @@ STATEMENTS = {
 }
 
 
+DATE_SOURCE = (
+    "Where the date was read: a registry column (e.g. 'registry DateApproved', 'register PeriodEnd') or the "
+    "statement text (reporting period, approval sentence, signature date) when the registry lacks it"
+)
+TIMELINESS = {
+    "period_start": "Start of the reporting period (ISO date)",
+    "period_start_source": DATE_SOURCE,
+    "period_end": "End of the reporting period (ISO date) the deadline counts from",
+    "period_end_source": DATE_SOURCE,
+    "approved_on": "When the statement was approved (ISO date)",
+    "approved_source": DATE_SOURCE,
+    "published_on": "When the statement was published (UK) or lodged (AU), as far as the registry dates it "
+    "(ISO date)",
+    "published_source": DATE_SOURCE + "; UK StatementPublishedDate, else the earliest of PDFDate and "
+    "LastUpdated; AU SubmittedAt, else PublishedAt (older exports only: the current AU export has no date)",
+    "published_exact": "1 if published_on is the publication (or lodgement) date itself; 0 if it is a date "
+    "the statement was out by (UK LastUpdated, the entry's last change; PDFDate, the registry copy's "
+    "upload; AU PublishedAt), which can show it was on time but not that it was late",
+    "deadline": "The last day the statement is on time: 6 months after the period end (30 June to "
+    "31 December, 31 August to the end of February). AU: "
+    + DEADLINE_RULE["au"]
+    + ". UK: "
+    + DEADLINE_RULE["uk"],
+    "days_to_approval": "Days from the period end to approval (negative: approved before the period ended)",
+    "days_to_publication": "Days from the period end to publication (or lodgement)",
+    "late": "1 if approved after the deadline, or published after it by an exact date; 0 if published (or "
+    "out, by a registry date) by the deadline; NULL if the dates cannot tell",
+    "late_by": "Which date decided late (or on time): approval or publication",
+    "days_past_deadline": "Late statements: days from the deadline to the date that made them late",
+    "approved_before_period_end": "1 if approved on or before the last day of the period it reports on",
+    "dates_missing": "1 if the period end, the approval or the publication date is not known",
+    "missing_dates": "Those not known: period end; approval; publication",
+    "dates_inconsistent": "1 if the dates cannot all be true: see inconsistencies",
+    "inconsistencies": "In words: period ending before it starts or longer than "
+    f"{LONGEST_PERIOD_MONTHS} months, published before approved or before the period ended, a registry "
+    "date the statement text contradicts, a date in the future (after the build)",
+}
+
+
 def measure_descriptions() -> dict[str, str]:
     """What each share of the compliance summary is a share of (publish/compliance.py names them)."""
     out = {f"{c}_share": f"{SHARE_NOTE} whose text {CRITERION_TEXT[c]}" for c in CRITERIA}
@@ -130,6 +174,17 @@ def measure_descriptions() -> dict[str, str]:
         "UK only: mean number of areas where the registry declaration and the text disagree"
     )
     out["mean_impact_share"] = "Mean over the assessed statements of impact / (commitment + action + impact)"
+    out["late_share"] = (
+        "0-1 share of the statements in the row whose dates tell (late not NULL) that were late"
+    )
+    out["approved_before_period_end_share"] = (
+        "0-1 share of the statements in the row with an approval date and a period end that were approved "
+        "on or before the period's last day"
+    )
+    out["dates_missing_share"] = (
+        "0-1 share of the statements in the row missing a period end, an approval or a publication date"
+    )
+    out["dates_inconsistent_share"] = "0-1 share of the statements in the row whose dates cannot all be true"
     assert set(out) == {name for name, _ in summary_measures()}
     return out
 
@@ -280,7 +335,8 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "labels": (
         "Machine labels for every sentence: which of the 11 reporting criteria it addresses, and its "
-        "evidence status. These are classifications by msa's models, not legal findings.",
+        "evidence status. These are classifications by msa's models, not legal findings; where a "
+        "reader corrected a label, the corrected value (applied_corrections keeps the model's).",
         {
             "sentence_id": SENTENCE_ID,
             "label_version": "Version of the classifiers that produced the labels",
@@ -356,6 +412,18 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "registry_pdf_url": "A copy hosted by the registry, when there is one",
             "period_start": "Start of the reporting period",
             "period_end": "End of the reporting period",
+            **{name: TIMELINESS[name] for name in TIMELINESS_COLUMNS},
+        },
+    ),
+    "statement_timeliness": (
+        "Per statement: the reporting period's end, when the statement was approved and published, each date "
+        "with its source, the 6-month deadline, and flags (late, approved before the period ended, dates "
+        "missing or inconsistent).",
+        {
+            "statement_id": STATEMENT_ID,
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            **TIMELINESS,
         },
     ),
     "compliance_groups": (
@@ -467,37 +535,103 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "evidence": EVIDENCE_COLUMN,
             "evidence_p": "Model probability (0-1) of that evidence label",
             **{c: f"1 if the sentence {CRITERION_TEXT[c]}" for c in CRITERIA},
+            "correction": CORRECTION_NOTE,
             "document_url": "The original document (one URL, the registry's copy first, when it was "
             "fetched from several)",
         },
     ),
-    "crawl_runs": (
-        "Internal: one row per crawler run, with its counts.",
+    "corrections": (
+        "Readers' corrections of sentence labels (`msa correct --file corrections.csv`), every one kept: a "
+        "later row for the same sentence and field supersedes an earlier one. Where one applies, the "
+        "labels, summaries and published tables use the corrected value; correction_status says which "
+        "apply.",
         {
-            "run_id": "Run id",
+            "correction_id": "Order of arrival: the latest row for a sentence and field holds",
+            "sentence_id": SENTENCE_ID,
+            "field": "The label corrected: evidence, or one of the 11 criteria",
+            "value": "The corrected value: an evidence label, or 1/0 for a criterion",
+            "reason": "Why the model's label was wrong, in the corrector's words",
+            "who": "Who made the correction",
+            "created_at": "When it was stored (UTC)",
+            "document_id": DOCUMENT_ID + " the sentence was in when corrected",
+            "sentence_idx": "Its position in that document when corrected",
+            "sentence_text": "The sentence as it read when corrected: the correction follows this text "
+            "when re-extraction moves it, and goes stale (kept, not applied) when the text is gone",
+            "source": "The corrections file and line it came from",
+        },
+    ),
+    "applied_corrections": (
+        "Which correction each corrected label carries now, with the model's own value it overrides "
+        "(labels hold the corrected value). Rewritten whenever the sentences are relabelled.",
+        {
+            "sentence_id": SENTENCE_ID,
+            "field": "The label corrected",
+            "correction_id": "The correction applied (corrections table)",
+            "model_value": "The model's own label for this field",
+            "model_p": "The model's probability for it",
+            "applied_at": "When the correction was last applied (UTC)",
+        },
+    ),
+    "correction_status": (
+        "View: every correction with what became of it, beside the model's value.",
+        {
+            "correction_id": "The correction",
+            "sentence_id": SENTENCE_ID,
+            "field": "The label corrected",
+            "value": "The corrected value",
+            "status": "applied; superseded (a later correction of the same sentence and field holds); "
+            "pending (its sentence is not labelled yet: run msa classify); stale (its text is gone "
+            "from the document: kept, not applied)",
+            "model_value": "The model's own label, which the correction overrides",
+            "applied_to": "The sentences that carry it now (more than one when a re-crawl brought the "
+            "same text in another document of the statement)",
+            "reason": "Why the model's label was wrong",
+            "who": "Who made the correction",
+            "created_at": "When it was stored (UTC)",
+            "source": "The corrections file and line it came from",
+            "document_id": DOCUMENT_ID + " the sentence was in when corrected",
+            "sentence_idx": "Its position in that document when corrected",
+            "sentence_text": "The sentence as it read when corrected",
+        },
+    ),
+    "crawl_runs": (
+        "Internal: one row per spider of a crawl run, with its counts; the run itself (start, end) is "
+        "its stage_runs row.",
+        {
+            "run_id": "Run id (stage_runs)",
             "spider": "uk_registry or au_register",
-            "started_at": "Start (UTC)",
-            "finished_at": "End (UTC)",
+            "finish_reason": "How the spider stopped (finished, shutdown, ...); empty while it runs or "
+            "when it was killed",
             "statements_seen": "Statements in the registry files",
             "statements_new": "New statements",
             "statements_changed": "Statements whose metadata changed",
+            "statements_unchanged": "Statements whose metadata did not change",
             "documents_fetched": "Documents fetched",
+            "documents_stored": "Documents new to the store",
+            "documents_not_modified": "Documents the server said were not modified",
             "documents_failed": "Fetches that failed",
+            "documents_already_tried": "Documents skipped as fetched before an interruption",
+            "landing_pages_followed": "Landing pages followed to their statement PDF",
+            "rows_skipped": "Registry rows that could not be read",
+            "requests": "HTTP requests made",
             "failures_by_reason": "Failures per reason (JSON)",
-            "report": "The whole run report (JSON)",
+            "report": "The rest of the spider's report (JSON)",
         },
     ),
     "stage_runs": (
-        "Internal: one row per run of the extract, classify and build stages.",
+        "Internal: one row per run of a stage (crawl, extract, classify, build), with its counts. A crawl "
+        "run's per-spider counts are in crawl_runs, under the same run id.",
         {
             "run_id": "Run id",
-            "stage": "extract, classify or build",
+            "stage": "crawl, extract, classify or build",
             "version": "Stage version",
             "started_at": "Start (UTC)",
-            "finished_at": "End (UTC)",
-            "processed": "Items processed",
-            "failed": "Items that failed",
-            "report": "The whole run report (JSON)",
+            "finished_at": "End (UTC); empty for a run that was stopped before it could finish",
+            "processed": "Items processed (crawl: statements seen; extract, classify: documents)",
+            "failed": "Items that failed (crawl: documents that could not be fetched)",
+            "skipped": "Items skipped as already done (crawl: documents tried before an interruption)",
+            "failures": "Failures per reason (JSON)",
+            "report": "The rest of the run report (JSON)",
         },
     ),
     "schema_info": ("Internal: schema version.", {"key": "Setting", "value": "Value"}),
@@ -535,6 +669,16 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "registry_url": "The statement's page on the registry",
         "statement_id": STATEMENT_ID,
     },
+    "late_statements": {
+        "organisation": ORGANISATION,
+        "jurisdiction": JURISDICTION,
+        "registry_year": YEAR,
+        "flags": "What the dates show: late, approved_before_period_end, dates_inconsistent, dates_missing, "
+        "late_unknown (the dates cannot tell whether it was late), separated by '; '",
+        **TIMELINESS,
+        "registry_url": "The statement's page on the registry",
+        "statement_id": STATEMENT_ID,
+    },
     "registry_mismatches": {
         "registry_year": YEAR,
         "organisation": ORGANISATION,
@@ -549,3 +693,89 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "statement_id": STATEMENT_ID,
     },
 }
+
+# What changed since the previous statement (publish/changes.py) and the feeds read from it.
+THEN_NOW = "the previous statement's, then this one's"
+CHANGE_TABLES: dict[str, tuple[str, dict[str, str]]] = {
+    "statement_changes": (
+        "Each statement against the same entity's previous statement in the same registry: sentences new, "
+        "dropped and repeated word for word, criteria and verdicts then and now, impact then and now, a "
+        "change size and a one-line reading. A first statement has a row saying so.",
+        {
+            "statement_id": STATEMENT_ID,
+            "organisation": ORGANISATION,
+            "entity_id": "The entity the statement is by: an entities row where entities are built, else the "
+            "statement's main organisation",
+            "entity": "The entity's name",
+            "entity_basis": "entity (linked by publish/entities.py) or organisation (its main organisation)",
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            "sectors": SECTORS,
+            "previous_statement_id": "The same entity's previous statement in the same registry (the latest "
+            "earlier registry year); NULL for a first statement",
+            "previous_year": "Its registry year",
+            "comparison": "first (no previous statement), compared, or text_missing (one of the two texts "
+            "could not be read: only registry declarations and verdicts are compared)",
+            "reading": "What changed, in one line",
+            "change_size": "Share of the two texts not in common (0-1), plus 0.1 per verdict that changed, "
+            "plus the impact share's change: used to sort, largest first",
+            "sentences_then": "Sentences of the previous statement",
+            "sentences_now": "Sentences of this statement",
+            "sentences_new": "Sentences of this statement not in the previous one word for word (case, "
+            "spacing, quote styles and end punctuation aside)",
+            "sentences_dropped": "Sentences of the previous statement not in this one",
+            "sentences_repeated": "Sentences of this statement found word for word in the previous one",
+            "share_repeated": "Share (0-1) of the previous statement's text that this one repeats word for "
+            "word, in characters",
+            "share_new": "Share (0-1) of this statement's text that is new, in characters",
+            "impact_share_then": "Impact share of the previous statement",
+            "impact_share_now": "Impact share of this statement",
+            "impact_share_change": "Now minus then",
+            "n_impact_then": "Impact sentences of the previous statement",
+            "n_impact_now": "Impact sentences of this statement",
+            "new_impact_sentences": "New sentences labelled evidence of impact",
+            "criteria_addressed_then": "Criteria (of 11) the previous text addresses",
+            "criteria_addressed_now": "Criteria (of 11) this text addresses",
+            "criteria_gained": "Criteria addressed now and not then (JSON list)",
+            "criteria_lost": "Criteria addressed then and not now (JSON list)",
+            "au_verdicts_changed": "AU s.16(1) verdicts that changed, e.g. 's.16(1)(d) partly → met' "
+            "(JSON list)",
+            "uk_areas_changed": "UK s.54(5) areas the text covers now and not then, or the reverse "
+            "(JSON list)",
+            "declarations_changed": "UK registry declarations that changed (JSON list)",
+            "verdicts_changed": "How many verdicts changed (criteria, AU verdicts, UK areas, declarations)",
+            "impact_changed": "1 if the impact share moved by 0.05 or more",
+            "repeats_most": "1 if this statement repeats at least 90% of the previous one's text word "
+            "for word",
+            "alert": "1 if the statement is in the changed_statements feed: impact share, AU verdicts, UK "
+            "areas or declarations changed, or it repeats the previous text almost whole",
+        },
+    ),
+    "statement_change_sentences": (
+        "The sentences new in each statement against the previous one, and those dropped from it.",
+        {
+            "statement_id": STATEMENT_ID,
+            "previous_statement_id": "The previous statement it is compared with",
+            "change": "new (in this statement, not the previous one) or dropped (the reverse)",
+            "sentence_id": SENTENCE_ID + " (of this statement when new, of the previous one when dropped)",
+            "sentence_idx": "Position in its document, from 0",
+            "page_no": "Page the sentence is on",
+            "evidence": EVIDENCE_COLUMN,
+            "evidence_p": "Model probability (0-1) of that evidence label",
+        },
+    ),
+    "statement_change_verdicts": (
+        "Every statement-level verdict, " + THEN_NOW + ": each criterion addressed (1) or not (0), each AU "
+        "s.16(1) verdict, each UK area found in the text, each UK registry declaration.",
+        {
+            "statement_id": STATEMENT_ID,
+            "previous_statement_id": "The previous statement it is compared with",
+            "kind": "criterion, au_verdict, uk_area (found in the text) or declared (UK registry)",
+            "name": "The criterion, AU paragraph or UK area",
+            "then_value": "Its value in the previous statement (NULL: not read)",
+            "now_value": "Its value in this statement (NULL: not read)",
+            "changed": "1 if it changed, 0 if not, NULL if either side was not read",
+        },
+    ),
+}
+TABLES.update(CHANGE_TABLES)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from vocabulary.media import PDF
+
 TABLE = "impact_sentences"
 # A PDF link opens at the sentence's page (the #page fragment every PDF viewer honours).
 PAGE_FRAGMENT_SQL = (
-    "CASE WHEN d.media_type = 'pdf' AND s.page_no IS NOT NULL THEN '#page=' || s.page_no ELSE '' END"
+    f"CASE WHEN d.media_type = '{PDF}' AND s.page_no IS NOT NULL THEN '#page=' || s.page_no ELSE '' END"
 )
 SOURCE_URL_SQL = f"c.document_url || {PAGE_FRAGMENT_SQL}"
 # The same document as this server stores it (publish/plugins/msa_documents.py), at the same page:

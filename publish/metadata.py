@@ -11,11 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from db.schema import CRITERIA, DOCUMENT_ROLE_PREFERENCE, EVIDENCE_LABELS
 from msa.paths import METADATA_PATH
 from publish.dashboard import dashboard
 from publish.descriptions import HIDDEN, QUERY_COLUMNS, TABLES
 from publish.queries import canned_queries
+from vocabulary.labels import CRITERIA, EVIDENCE_LABELS
+from vocabulary.roles import DOCUMENT_ROLE_PREFERENCE
 
 DATABASE = "msa"
 UK_SOURCE = "https://modern-slavery-statement-registry.service.gov.uk/"
@@ -55,7 +56,13 @@ evidence of impact.</p>
 <a href="/{DATABASE}/compliance_summary">compliance summary</a> &middot;
 <a href="/{DATABASE}/missing_content">statements missing mandatory content</a> &middot;
 <a href="/{DATABASE}/registry_mismatches">registry vs text mismatches</a> &middot;
+<a href="/{DATABASE}/late_statements">late statements</a> &middot;
 <a href="/{DATABASE}/search_boilerplate">boilerplate</a> &middot;
+<a href="/{DATABASE}/what_changed">what changed since last year</a> &middot;
+<a href="/{DATABASE}/new_statements">new statements</a>
+(<a href="/{DATABASE}/new_statements.atom">feed</a>) &middot;
+<a href="/{DATABASE}/changed_statements">changed statements</a>
+(<a href="/{DATABASE}/changed_statements.atom">feed</a>) &middot;
 <a href="/-/dashboards/coverage">dashboard</a></p>
 <p><strong>Sources and licences.</strong>
 UK: <a href="{UK_SOURCE}">GOV.UK Modern slavery statement registry</a> (Home Office), registry data under the
@@ -112,6 +119,18 @@ def table_metadata() -> dict:
                 "signature",
                 "au_criteria_met",
                 "criteria_addressed",
+                "late",
+            ],
+        },
+        "statement_timeliness": {
+            "sort_desc": "days_to_publication",
+            "facets": [
+                "jurisdiction",
+                "registry_year",
+                "late",
+                "approved_before_period_end",
+                "dates_missing",
+                "dates_inconsistent",
             ],
         },
         "impact_sentences": {
@@ -124,11 +143,21 @@ def table_metadata() -> dict:
             "facets": ["evidence", "jurisdictions"],
         },
         "boilerplate_sentences": {"facets": ["boilerplate_id"]},
+        "statement_changes": {
+            "label_column": "reading",
+            "sort_desc": "change_size",
+            "facets": ["jurisdiction", "registry_year", "comparison", "alert"],
+        },
+        "statement_change_sentences": {"facets": ["change", "evidence", "page_no"]},
+        "statement_change_verdicts": {"facets": ["kind", "changed"]},
         "verdict_sentences": {
             "label_column": "verdict_name",
             "sort": "rank",
             "facets": ["verdict", "outcome", "basis"],
         },
+        "corrections": {"sort_desc": "correction_id", "facets": ["field", "value", "who"]},
+        "correction_status": {"sort_desc": "correction_id", "facets": ["status", "field", "who"]},
+        "applied_corrections": {"facets": ["field"]},
     }
     for name, settings in extra.items():
         tables[name].update(settings)
@@ -136,7 +165,7 @@ def table_metadata() -> dict:
 
 
 def plugin_settings() -> dict:
-    """What publish/plugins/msa_datasette.py needs of db/schema.py; the plugin imports nothing of ours."""
+    """What publish/plugins/msa_datasette.py needs of vocabulary/; the plugin imports nothing of ours."""
     return {
         "document_roles": list(DOCUMENT_ROLE_PREFERENCE),
         "criteria": list(CRITERIA),

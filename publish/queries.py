@@ -9,10 +9,11 @@ search calls `msa_search_match`, an SQL function the publish plugin registers
 from __future__ import annotations
 
 from classify.evidence import committed_impact_confidence
-from db.schema import CRITERIA, UK_AREAS
+from publish.change_queries import change_queries
 from publish.compliance import AU_COLUMNS, summary_measures
 from publish.entity_queries import entity_queries
 from publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
+from vocabulary.labels import CRITERIA, UK_AREAS
 
 SEARCH_LIMIT = 200
 # bm25 over 200,000 matches took 1.1 s on 5M sentences, over 20,000 0.2 s (bench/bench_serve.py).
@@ -257,6 +258,35 @@ WHERE missing != ''
 ORDER BY jurisdiction, registry_year DESC, organisation"""
 
 
+LATE_FLAGS = {
+    "late": "t.late = 1",
+    "approved_before_period_end": "t.approved_before_period_end = 1",
+    "dates_inconsistent": "t.dates_inconsistent = 1",
+    "dates_missing": "t.dates_missing = 1",
+    "late_unknown": "t.late IS NULL",
+}
+LATE_FLAGS_SQL = "\n      || ".join(
+    f"CASE WHEN {test} THEN '{name}; ' ELSE '' END" for name, test in LATE_FLAGS.items()
+)
+LATE_STATEMENTS = f"""-- Statements flagged by their dates (publish/timeliness.py): late first, most days past
+-- the deadline first; then approved before the period ended, dates inconsistent, dates missing,
+-- and those whose lateness the dates cannot tell (late_unknown).
+SELECT * FROM (
+  SELECT c.organisation, c.jurisdiction, c.registry_year,
+         rtrim({LATE_FLAGS_SQL}, '; ') AS flags,
+         t.late, t.late_by, t.days_past_deadline, t.deadline,
+         t.period_end, t.period_end_source,
+         t.approved_on, t.approved_source, t.days_to_approval,
+         t.published_on, t.published_source, t.published_exact, t.days_to_publication,
+         t.period_start, t.period_start_source, t.missing_dates, t.inconsistencies,
+         c.registry_url, c.statement_id
+  FROM compliance c JOIN statement_timeliness t ON t.statement_id = c.statement_id
+  WHERE {JURISDICTION_FILTER} AND {YEAR_FILTER} AND {SECTOR_FILTER}
+)
+WHERE flags != '' AND (:flag = '' OR ('; ' || flags || ';') LIKE '%; ' || :flag || ';%')
+ORDER BY COALESCE(late, 0) DESC, days_past_deadline DESC, instr(flags, 'approved_before_period_end') > 0 DESC,
+         instr(flags, 'dates_inconsistent') > 0 DESC, jurisdiction, registry_year DESC, organisation"""
+
 AREA_SQL = "substr(m.value, 1, instr(m.value, ':') - 1)"
 REGISTRY_MISMATCHES = f"""-- UK: an s.54(5) area declared in the registry and not in the text, or the reverse.
 -- sentences: those the area was found on, or (declared, not found) the closest candidates.
@@ -448,6 +478,22 @@ def canned_queries() -> dict[str, dict]:
             "sql": missing_content_sql(),
             "params": ["jurisdiction", "year", "sector"],
         },
+        "late_statements": {
+            "title": "Statements filed late, approved before their period ended, or with missing or "
+            "inconsistent dates",
+            "description": (
+                "Both Acts want a statement within 6 months of the reporting period's end (AU s.13(2)(c), "
+                "s.14(2)(c): given to the Minister; UK guidance: published). Each statement flagged by its "
+                "dates, with the days from the period end to approval and to publication, the deadline, and "
+                "where each date was read (a registry column, or the statement text). A registry date that "
+                "only shows when a statement was out by (UK LastUpdated, PDFDate) can clear it, not make it "
+                "late. flag: late, approved_before_period_end, dates_inconsistent, dates_missing or "
+                "late_unknown (the dates cannot tell; empty: any); sector matches part of a sector's name. "
+                "Every statement's dates: the statement_timeliness table."
+            ),
+            "sql": LATE_STATEMENTS,
+            "params": ["jurisdiction", "year", "sector", "flag"],
+        },
         "registry_mismatches": {
             "title": "Registry declarations that disagree with the statement text (UK)",
             "description": (
@@ -478,6 +524,7 @@ def canned_queries() -> dict[str, dict]:
             "params": ["boilerplate_id"],
         },
     }
+    queries.update(change_queries())
     for query in queries.values():
         query["hide_sql"] = True
     return queries

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from db.schema import CRITERIA
+from vocabulary.labels import CRITERIA
 
 SENTENCE_FTS = "sentences_fts"
 # tokenchars '_' keeps each tag one token; porter folds plural and -ing forms of words.

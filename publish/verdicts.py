@@ -17,9 +17,10 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from classify.summary_areas import AU_MAP, AU_NAMES, uk_area_sentences
-from db.schema import CRITERIA, UK_AREAS
 from msa.progress import progress
 from publish.compliance import AU_COLUMNS
+from vocabulary.labels import CRITERIA, UK_AREAS
+from vocabulary.media import PDF
 
 TABLE = "verdict_sentences"
 CLOSEST = 3  # candidates shown for a verdict with no sentence found
@@ -126,7 +127,7 @@ def statement_verdicts(
 def verdict_rows(statement: dict, scores: DocumentScores) -> list[dict]:
     """The table rows of one statement: one per verdict and sentence it rests on (or candidate)."""
     out = []
-    pdf = statement.get("media_type") == "pdf"
+    pdf = statement.get("media_type") == PDF
     for code, name, outcome, criteria, sentences, basis in statement_verdicts(statement, scores):
         for rank, r in enumerate(sentences, 1):
             page = f"#page={r['page_no']}" if pdf and r.get("page_no") else ""
@@ -161,7 +162,7 @@ JOIN statement_summaries ss ON ss.statement_id = c.statement_id
 LEFT JOIN documents d ON d.document_id = ss.document_id
 WHERE c.assessed = 1
 ORDER BY ss.document_id"""
-# the columns summarise_statement reads (msa/classify_stage.summary_sentences): headings decide areas
+# the columns summarise_statement reads (db/classify_sql.summary_sentences): headings decide areas
 SENTENCES_SQL = f"""SELECT s.sentence_id, s.sentence_idx, s.page_no, s.block_kind, s.text,
        l.evidence, l.evidence_p, {", ".join(f"l.{c}, l.{c}_p" for c in CRITERIA)}
 FROM sentences s LEFT JOIN labels l ON l.sentence_id = s.sentence_id

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from synthetic.publish_db import build_fixture_db
 from tests.browser_fixture import chromium_page
-from tests.publish_fixture import build_fixture_db, start_msa_serve
+from tests.publish_fixture import start_msa_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

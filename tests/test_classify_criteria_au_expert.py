@@ -9,8 +9,9 @@ import pytest
 from db.schema import CRITERIA
 from training.criteria_au_expert import AU_EXPERT_FILE, COLUMNS, first_index, load_au_expert
 from training.criteria_cv import grouped_folds
-from training.criteria_data import SHARED_DIR, load_labelled
-from training.criteria_eval import source_report, statement_agreement
+from training.criteria_data import load_labelled
+from training.criteria_scores import source_report, statement_agreement
+from training.shared_corpus import SHARED_DIR
 
 SHARED = SHARED_DIR.resolve()
 

@@ -9,7 +9,7 @@ from classify.criteria_rules import literal_gate, rule_matrix, rule_scores, sign
 from db.schema import CRITERIA
 from training.criteria_au_check import QUESTIONS, STATEMENT_DOCS, load_documents
 from training.criteria_au_check import score as au_score
-from training.criteria_data import SHARED_DIR
+from training.shared_corpus import SHARED_DIR
 
 HIGH = 0.45
 SHARED = SHARED_DIR.resolve()

@@ -5,7 +5,6 @@ import pytest
 
 from db.schema import CRITERIA
 from training.criteria_au_check import STATEMENT_DOCS
-from training.criteria_data import SHARED_DIR, UNLABELLED_FILE
 from training.criteria_two_pass import (
     QUESTIONS,
     TwoPassDocument,
@@ -15,6 +14,7 @@ from training.criteria_two_pass import (
     two_pass_scores,
     two_pass_text,
 )
+from training.shared_corpus import SHARED_DIR, UNLABELLED_FILE
 
 SHARED = SHARED_DIR.resolve()
 

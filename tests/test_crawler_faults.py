@@ -16,9 +16,9 @@ import sqlite3
 
 import pytest
 
-from crawler.replica import AU_REGISTER_HOST, UK_DOWNLOADS_HOST, Fault, Replica
 from crawler.run import crawl
-from crawler.synthetic_corpus import SITE_HOSTS, write_synthetic_corpus
+from synthetic.corpus import SITE_HOSTS, write_synthetic_corpus
+from synthetic.replica import AU_REGISTER_HOST, UK_DOWNLOADS_HOST, Fault, Replica
 
 MAXSIZE = 200_000
 BACKOFF = 0.5
@@ -53,7 +53,7 @@ OLDER_AU_COLUMNS = [
 
 
 def pdf_url(year: int, i: int) -> str:
-    """The company PDF of synthetic UK statement `i` of `year` (crawler/synthetic_corpus.py's layout)."""
+    """The company PDF of synthetic UK statement `i` of `year` (synthetic/corpus.py's layout)."""
     return (
         f"https://www.synthetic-{i % SITE_HOSTS}.example/org-{year}-{i}/modern-slavery-statement-{year}.pdf"
     )

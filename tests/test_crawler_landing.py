@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.landing import LANDING_MAX_WORDS, statement_pdf_link
+from crawler.landing import statement_pdf_link
+from vocabulary.landing import LANDING_MAX_WORDS
 
 PAGE = "https://www.example-co.example/about/modern-slavery/"
 BLUE_ANCHOR = (

@@ -3,7 +3,6 @@ and the small pieces behind re-crawls and resumes (backoff, registry copies, res
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from datetime import UTC, datetime
@@ -22,17 +21,17 @@ from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.items import DocumentItem, RegistryFileItem, StatementItem
-from crawler.media import classify_body, content_type_mismatch, sniff_media_type
+from crawler.media import classify_body, content_type_mismatch
 from crawler.pipelines import StorePipeline
 from crawler.quiet_logs import RobotsErrorsAsWarnings
 from crawler.registry_copies import content_md5, load_copy, read_copy
 from crawler.registry_spider import error_category, failure_reason, normalise_document_url
 from crawler.retry import backoff_seconds, retry_after_seconds
-from crawler.run import CLEAN_STOP, prepare_jobdir
+from crawler.run import CLEAN_STOP, CRAWL_VERSION, prepare_jobdir
 from crawler.spiders.au_register import AuRegisterSpider, pdf_link
 from crawler.stored import CrawlMemory, resume_point
+from db.crawl_sql import record_crawl_run, spider_reports
 from db.schema import connect
-from db.store import record_crawl_run
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -84,15 +83,6 @@ def test_reaching_the_pdf_clears_an_old_page_failure_and_records_its_url(pipelin
     pipeline.process_item(DocumentItem("au-2021-1", pdf, "registry_pdf", http_status=200, body=PDF))
     assert rows(pipeline, "SELECT role, status FROM statement_documents") == [("registry_pdf", "fetched")]
     assert rows(pipeline, "SELECT registry_pdf_url FROM statements") == [(pdf,)]
-
-
-def test_sniff_media_type():
-    assert sniff_media_type(b"\r\n%PDF-1.7 ...") == "pdf"
-    assert sniff_media_type(b"\xef\xbb\xbf  <!DOCTYPE html><html>") == "html"
-    assert sniff_media_type(b"<html><body>x</body></html>") == "html"
-    assert sniff_media_type(b"\x89PNG\r\n") is None
-    assert sniff_media_type(b'{"error": "not found"}') is None
-    assert sniff_media_type(b"") is None
 
 
 def _failure(exc: Exception) -> Failure:
@@ -231,8 +221,12 @@ def test_registry_file_copy_round_trip_and_a_spoilt_copy_is_no_copy(pipeline):
 
 
 def test_the_run_row_is_written_when_the_spider_opens(pipeline):
-    report = json.loads(rows(pipeline, "SELECT report FROM crawl_runs WHERE run_id = 'test-run'")[0][0])
+    report = spider_reports(pipeline.db, "test-run")["au_register"]
     assert report["finish_reason"] is None and report["finished_at"] is None  # what a killed run leaves
+    # A spider started without the stage's run() (a bare `scrapy crawl`) makes its run's row itself.
+    assert rows(pipeline, "SELECT stage, version FROM stage_runs WHERE run_id = 'test-run'") == [
+        ("crawl", CRAWL_VERSION)
+    ]
 
 
 def test_resume_point_is_the_start_of_the_first_unfinished_run_since_the_last_finished_one(tmp_path):
@@ -243,12 +237,16 @@ def test_resume_point_is_the_start_of_the_first_unfinished_run_since_the_last_fi
         ("c", "2026-01-03T00:00:00+00:00", None),
     ):
         record_crawl_run(
-            db, {"run_id": run_id, "spider": "uk_registry", "started_at": started, "finish_reason": reason}
+            db,
+            {"run_id": run_id, "spider": "uk_registry", "started_at": started, "finish_reason": reason},
+            CRAWL_VERSION,
         )
     assert resume_point(db, "uk_registry", "now") == "2026-01-02T00:00:00+00:00"
     assert resume_point(db, "au_register", "now") is None
     record_crawl_run(
-        db, {"run_id": "d", "spider": "uk_registry", "started_at": "2026-01-04", "finish_reason": "finished"}
+        db,
+        {"run_id": "d", "spider": "uk_registry", "started_at": "2026-01-04", "finish_reason": "finished"},
+        CRAWL_VERSION,
     )
     assert resume_point(db, "uk_registry", "now") is None
     memory = CrawlMemory.load(db, tmp_path, "uk_registry", "now", resuming=True)
@@ -301,14 +299,3 @@ def test_polite_by_default_and_retries_back_off():
     assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
     assert "crawler.retry.BackoffRetryMiddleware" in middlewares
     assert settings.getbool("REDIRECT_ENABLED") and settings.getint("REDIRECT_MAX_TIMES") >= 5
-
-
-def test_a_page_that_mentions_the_pdf_header_is_html_at_fetch_as_at_extraction():
-    """The crawler and extraction read a body's type by one rule (vocabulary.media)."""
-    from crawler.media import sniff_media_type as at_fetch
-    from extract.document import sniff_media_type as at_extraction
-
-    page = b"<!doctype html><html><body><p>Our statement begins %PDF-1.4 in the raw file.</p></body></html>"
-    assert at_fetch(page) == "html" and at_extraction(page) == "text/html"
-    pdf = b"\xef\xbb\xbf\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-    assert at_fetch(pdf) == "pdf" and at_extraction(pdf) == "application/pdf"

@@ -1,6 +1,7 @@
-"""The replica registry (crawler/replica.py), and both real spiders crawling it through `crawler.run.crawl`.
+"""The replica registry (synthetic/replica.py), and both real spiders crawling it through `crawler.run.crawl`.
 
-Corpus: tests/files/crawler/ (fictional; see make_fixtures.py there for what each entry exercises).
+Corpus: tests/files/crawler/ (fictional; its README.md says what each entry exercises, and
+synthetic/crawler_fixtures.py writes it).
 Only localhost is contacted.
 """
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
-import json
 import re
 import sqlite3
 import urllib.error
@@ -18,10 +18,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import sqlite_utils
 
-from crawler.replica import AU_REGISTER_HOST, UK_DOWNLOADS_HOST, Fault, Replica
 from crawler.run import crawl, report_lines
 from crawler.settings import USER_AGENT
+from db.crawl_sql import spider_reports
+from synthetic.replica import AU_REGISTER_HOST, UK_DOWNLOADS_HOST, Fault, Replica
 
 CORPUS = Path(__file__).parent / "files" / "crawler"
 SAMPLE_CORPUS = Path(__file__).parent.parent / "sample_corpus"
@@ -353,8 +355,13 @@ def test_requests_say_who_we_are_and_send_the_au_referer(first_crawl):
 
 def test_report_is_stored_and_reads_as_lines(first_crawl, db):
     report = first_crawl[1]
-    stored = json.loads(one(db, "SELECT report FROM crawl_runs WHERE spider = 'au_register'")[0])
+    stored = spider_reports(sqlite_utils.Database(db), report["run_id"])["au_register"]
     assert stored == report["spiders"]["au_register"] and stored["finish_reason"] == "finished"
+    assert one(db, "SELECT stage, processed, failed FROM stage_runs WHERE run_id = ?", report["run_id"]) == (
+        "crawl",
+        report["statements_seen"],
+        report["documents_failed"],
+    )
     lines = report_lines(report)
     assert lines[0] == "statements: 14 seen, 14 new, 0 changed, 0 unchanged"
     assert lines[2] == "failed by reason: connection_refused 1, http_404 2, not_a_document 1, robots_txt 1"

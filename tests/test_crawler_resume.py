@@ -19,9 +19,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from crawler.replica import Fault, Replica
 from crawler.run import CLEAN_STOP, crawl
-from crawler.synthetic_corpus import write_synthetic_corpus
+from synthetic.corpus import write_synthetic_corpus
+from synthetic.replica import Fault, Replica
 
 MSA = Path(sys.executable).with_name("msa")
 SETTINGS = {
@@ -115,7 +115,7 @@ def test_ctrl_c_then_restart_resumes_the_queue(slow_replica, tmp_path):
     check_complete(data_dir, replica, corpus)
     # Each statement was listed once over both runs: the restart took the rest from the job queue.
     with sqlite3.connect(data_dir / "msa.db") as db:
-        runs = db.execute("SELECT json_extract(report, '$.statements_new') FROM crawl_runs").fetchall()
+        runs = db.execute("SELECT statements_new FROM crawl_runs").fetchall()
     assert sum(row[0] for row in runs) == corpus.statements and report["statements_seen"] == 0
     # No URL at all (documents, AU statement pages, registry files) was asked for twice.
     asked = Counter((r.host, r.method, r.path) for r in replica.requests if not r.path.endswith("robots.txt"))

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.replica import Replica
+from crawler.run import CrawlOptions
 from msa.demo import REPLICA_CRAWL_SETTINGS
 from msa.paths import SAMPLE_CORPUS, db_path
 from msa.pipeline import run_pipeline
 from msa.serve import datasette_app
+from synthetic.replica import Replica
 from tests.publish_fixture import rows
 
 EXPECTED = json.loads((SAMPLE_CORPUS / "expected.json").read_text(encoding="utf-8"))
@@ -31,9 +32,8 @@ def corpus(tmp_path_factory) -> tuple[Path, list[str]]:
     data_dir = tmp_path_factory.mktemp("e2e")
     with Replica(SAMPLE_CORPUS) as replica:
         settings = {**REPLICA_CRAWL_SETTINGS, **replica.settings, "LOG_LEVEL": "WARNING"}
-        lines = list(
-            run_pipeline(data_dir, ["uk_registry", "au_register"], settings=settings, show_progress=False)
-        )
+        crawl = CrawlOptions(spiders=("uk_registry", "au_register"), settings=settings)
+        lines = list(run_pipeline(data_dir, crawl, show_progress=False))
     return db_path(data_dir), lines
 
 

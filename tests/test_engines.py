@@ -22,11 +22,13 @@ from pathlib import Path
 import pytest
 
 from db import connect
+from db.classify_sql import STALE_SUMMARY
 from db.store import record_fetch, store_document, upsert_statement
-from msa.classify_stage import STALE_SUMMARY, run_classify
+from msa import classify_stage, extract_stage
+from msa.classify_stage import ClassifyOptions
 from msa.engines import EngineOptions, JobError, map_documents
 from msa.engines.local import WorkerSetupError
-from msa.extract_stage import ExtractOptions, run_extract
+from msa.extract_stage import ExtractOptions
 from msa.paths import REPO_ROOT, SAMPLE_CORPUS, db_path
 
 SAMPLE_FILES = [
@@ -99,8 +101,8 @@ def dump(path: Path) -> dict[str, list[tuple]]:
 
 def process(data_dir: Path, engine: EngineOptions) -> dict[str, list[tuple]]:
     db = connect(db_path(data_dir))
-    run_extract(db, data_dir, ExtractOptions(timeout_s=60), engine=engine, show_progress=False)
-    run_classify(db, engine=engine, show_progress=False)
+    extract_stage.run(db, data_dir, ExtractOptions(timeout_s=60, engine=engine, show_progress=False))
+    classify_stage.run(db, data_dir, ClassifyOptions(engine=engine, show_progress=False))
     db.conn.close()
     return dump(db_path(data_dir))
 
@@ -153,10 +155,12 @@ def test_engines_give_the_same_database(engine, baseline, tmp_path, request):
 
 
 def test_a_batch_of_extractions_is_written_whole_or_not_at_all(tmp_path):
-    from msa.extract_stage import extract_one, pending_documents, write_batch
+    from db.extract_sql import pending_documents
+    from extract import EXTRACT_VERSION
+    from msa.extract_stage import extract_one, write_batch
 
     db = connect(build_input(tmp_path))
-    results = [extract_one(row, tmp_path, ExtractOptions()) for row in pending_documents(db)]
+    results = [extract_one(row, tmp_path, ExtractOptions()) for row in pending_documents(db, EXTRACT_VERSION)]
     good, bad = [r for r in results if r["sentences"]][:2]
     bad = {**bad, "sentences": bad["sentences"] + bad["sentences"][:1]}  # a duplicate key, written last
     with pytest.raises(sqlite3.IntegrityError):
@@ -276,7 +280,9 @@ def test_a_worker_killed_on_one_document_records_it_and_the_run_goes_on(baseline
     # Workers are forked, so they run the patched function.
     monkeypatch.setattr(extract_stage, "extract_one", die_on(victim))
     db = connect(path)
-    report = run_extract(db, tmp_path, engine=EngineOptions(workers=2, batch_size=3), show_progress=False)
+    report = extract_stage.run(
+        db, tmp_path, ExtractOptions(engine=EngineOptions(workers=2, batch_size=3), show_progress=False)
+    )
     rows = {r["document_id"]: r for r in db.query("SELECT * FROM documents")}
     assert rows[victim]["extract_status"] == "error"
     assert rows[victim]["extract_error"].startswith("worker died (SIGKILL")
@@ -291,7 +297,7 @@ def test_a_worker_dying_while_labelling_leaves_the_document_for_the_next_run(tmp
 
     path = build_input(tmp_path)
     db = connect(path)
-    run_extract(db, tmp_path, engine=EngineOptions(workers=2), show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(engine=EngineOptions(workers=2), show_progress=False))
     victim = db.execute("SELECT min(document_id) FROM sentences").fetchone()[0]
     victim_texts = [r[0] for r in db.execute("SELECT text FROM sentences WHERE document_id = ?", [victim])]
     real = Labeller.label_document
@@ -302,7 +308,9 @@ def test_a_worker_dying_while_labelling_leaves_the_document_for_the_next_run(tmp
         return real(self, sentences)
 
     monkeypatch.setattr(Labeller, "label_document", label_or_die)
-    report = run_classify(db, engine=EngineOptions(workers=2, batch_size=2), show_progress=False)
+    report = classify_stage.run(
+        db, tmp_path, ClassifyOptions(engine=EngineOptions(workers=2, batch_size=2), show_progress=False)
+    )
     assert report.failed == 1 and report.extra["failed_documents"] == [victim]
     unlabelled = db.execute(
         "SELECT count(*) FROM sentences s LEFT JOIN labels l USING (sentence_id) WHERE l.sentence_id IS NULL"
@@ -310,7 +318,9 @@ def test_a_worker_dying_while_labelling_leaves_the_document_for_the_next_run(tmp
     assert unlabelled == len(victim_texts)
 
     monkeypatch.setattr(Labeller, "label_document", real)
-    again = run_classify(db, engine=EngineOptions(workers=1), show_progress=False)
+    again = classify_stage.run(
+        db, tmp_path, ClassifyOptions(engine=EngineOptions(workers=1), show_progress=False)
+    )
     assert again.processed == 1 and again.failed == 0
     assert db["labels"].count == db["sentences"].count
 
@@ -344,8 +354,16 @@ KILL_SCRIPT = textwrap.dedent(
 def run_and_kill(data_dir: Path, stage: str, kill_after: int) -> None:
     """Run one stage in a subprocess that SIGKILLs itself once `kill_after` batches are written."""
     module, writer, call = {
-        "extract": ("extract_stage", "write_batch", "stage.run_extract(db, data_dir, engine=engine)"),
-        "classify": ("classify_stage", "write_label_batch", "stage.run_classify(db, engine=engine)"),
+        "extract": (
+            "extract_stage",
+            "write_batch",
+            "stage.run(db, data_dir, stage.ExtractOptions(engine=engine))",
+        ),
+        "classify": (
+            "classify_stage",
+            "write_label_batch",
+            "stage.run(db, data_dir, stage.ClassifyOptions(engine=engine))",
+        ),
     }[stage]
     marker = uuid.uuid4().hex
     script = KILL_SCRIPT.format(module=module, writer=writer, call=call)
@@ -393,9 +411,11 @@ def test_a_killed_extract_resumes_with_only_the_unfinished_documents(baseline, t
     assert done == 4  # two batches of two, each written whole
 
     db = connect(path)
-    report = run_extract(db, tmp_path, engine=EngineOptions(workers=2, batch_size=2), show_progress=False)
+    report = extract_stage.run(
+        db, tmp_path, ExtractOptions(engine=EngineOptions(workers=2, batch_size=2), show_progress=False)
+    )
     assert report.processed == total - done
-    run_classify(db, engine=EngineOptions(workers=2), show_progress=False)
+    classify_stage.run(db, tmp_path, ClassifyOptions(engine=EngineOptions(workers=2), show_progress=False))
     db.conn.close()
     found = dump(path)
     for table in TABLES:
@@ -407,8 +427,8 @@ def test_a_killed_relabelling_resumes_and_refreshes_every_summary_it_touched(bas
     path = build_input(tmp_path)
     db = connect(path)
     engine = EngineOptions(workers=2, batch_size=2)
-    run_extract(db, tmp_path, engine=engine, show_progress=False)
-    run_classify(db, engine=engine, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(engine=engine, show_progress=False))
+    classify_stage.run(db, tmp_path, ClassifyOptions(engine=engine, show_progress=False))
     labelled_documents = db.execute("SELECT count(DISTINCT document_id) FROM sentences").fetchone()[0]
     # A new model version: every label is stale; the summaries that read labels carry a mark that
     # only recomputing them clears.
@@ -429,7 +449,7 @@ def test_a_killed_relabelling_resumes_and_refreshes_every_summary_it_touched(bas
     conn.close()
 
     db = connect(path)
-    report = run_classify(db, engine=engine, show_progress=False)
+    report = classify_stage.run(db, tmp_path, ClassifyOptions(engine=engine, show_progress=False))
     assert report.processed == labelled_documents - 2
     db.conn.close()
     found = dump(path)

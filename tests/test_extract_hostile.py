@@ -14,10 +14,10 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
-from crawler.synthetic_corpus import pdf_from_objects
 from extract import extract_document, extract_file
 from msa.extract_files import extract_files, iter_sentence_records
 from msa.extract_stage import ExtractOptions
+from synthetic.documents import pdf_from_objects
 from tests.fault_corpus import long_statement_pdf
 
 

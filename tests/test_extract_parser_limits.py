@@ -12,11 +12,11 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from bench.bench_layout import HEIGHT, baseline_layout_page, prose_page, table_page
-from crawler.synthetic_corpus import pdf_from_objects
 from extract import extract_document
 from extract.pdf_geometry import Line, Word
 from extract.pdf_layout import layout_page
 from extract.sentences import MAX_PIECE_CHARS, _pieces
+from synthetic.documents import pdf_from_objects
 
 
 def staircase_pdf(lines: int = 1200) -> bytes:

@@ -10,9 +10,12 @@ import signal
 import sqlite3
 from pathlib import Path
 
-from db import connect
+from db import SCHEMA_VERSION, connect
+from db.extract_sql import MAX_TRANSIENT_ATTEMPTS, pending_documents
+from extract import EXTRACT_VERSION
+from msa import extract_stage
 from msa.engines import EngineOptions
-from msa.extract_stage import MAX_TRANSIENT_ATTEMPTS, ExtractOptions, pending_documents, run_extract
+from msa.extract_stage import ExtractOptions
 from tests.fault_corpus import long_statement_pdf, store_corpus
 
 TWO_WORKERS = EngineOptions(workers=2, batch_size=2)
@@ -21,7 +24,6 @@ GARBAGE = b"%PDF-1.4\n" + bytes(range(256)) * 40
 
 def kill_worker_on(document_id: str):
     """An extract_one that SIGKILLs its own worker (as the OOM killer would) on one document."""
-    from msa import extract_stage
 
     real = extract_stage.extract_one
 
@@ -41,23 +43,22 @@ def failure(db, document_id: str) -> tuple:
 
 
 def test_a_dead_worker_is_retried_by_the_next_runs_a_bounded_number_of_times(tmp_path, monkeypatch):
-    from msa import extract_stage
 
     path = store_corpus(tmp_path, [(long_statement_pdf(1, tag=f"r{i}"), "pdf") for i in range(3)])
     db = connect(path)
     victim = db.execute("SELECT min(document_id) FROM documents").fetchone()[0]
     monkeypatch.setattr(extract_stage, "extract_one", kill_worker_on(victim))  # workers are forked
-    first = run_extract(db, tmp_path, engine=TWO_WORKERS, show_progress=False)
+    first = extract_stage.run(db, tmp_path, ExtractOptions(engine=TWO_WORKERS, show_progress=False))
     assert first.processed == 3 and first.failed == 1
     assert failure(db, victim) == ("error", "transient", 1)
     for attempt in range(2, MAX_TRANSIENT_ATTEMPTS + 1):
-        again = run_extract(db, tmp_path, engine=TWO_WORKERS, show_progress=False)
+        again = extract_stage.run(db, tmp_path, ExtractOptions(engine=TWO_WORKERS, show_progress=False))
         assert again.processed == 1  # only the victim is tried again
         assert failure(db, victim) == ("error", "transient", attempt)
-    assert pending_documents(db) == []  # the retries are spent
+    assert pending_documents(db, EXTRACT_VERSION) == []  # the retries are spent
     monkeypatch.undo()
-    retried = run_extract(
-        db, tmp_path, ExtractOptions(retry_failed=True), engine=TWO_WORKERS, show_progress=False
+    retried = extract_stage.run(
+        db, tmp_path, ExtractOptions(retry_failed=True, engine=TWO_WORKERS, show_progress=False)
     )
     assert retried.processed == 1 and retried.failed == 0
     assert failure(db, victim) == ("ok", None, 0)
@@ -66,23 +67,25 @@ def test_a_dead_worker_is_retried_by_the_next_runs_a_bounded_number_of_times(tmp
 def test_a_timed_out_document_is_a_transient_failure(tmp_path):
     path = store_corpus(tmp_path, [(long_statement_pdf(150), "pdf")])
     db = connect(path)
-    run_extract(db, tmp_path, ExtractOptions(timeout_s=0.5), engine=TWO_WORKERS, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(timeout_s=0.5, engine=TWO_WORKERS, show_progress=False))
     (document_id,) = db.execute("SELECT document_id FROM documents").fetchone()
     assert failure(db, document_id) == ("error", "transient", 1)
     assert db.execute("SELECT extract_error FROM documents").fetchone()[0] == "timed out after 0.5 s"
-    assert [row["document_id"] for row in pending_documents(db)] == [document_id]
+    assert [row["document_id"] for row in pending_documents(db, EXTRACT_VERSION)] == [document_id]
 
 
 def test_an_unreadable_document_is_a_permanent_failure_retried_only_on_request(tmp_path):
     path = store_corpus(tmp_path, [(GARBAGE, "pdf"), (long_statement_pdf(1), "pdf")])
     db = connect(path)
-    run_extract(db, tmp_path, engine=TWO_WORKERS, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(engine=TWO_WORKERS, show_progress=False))
     broken = db.execute("SELECT document_id FROM documents WHERE extract_status = 'error'").fetchone()[0]
     assert failure(db, broken) == ("error", "permanent", 1)
-    assert pending_documents(db) == []
-    assert [row["document_id"] for row in pending_documents(db, retry_failed=True)] == [broken]
-    report = run_extract(
-        db, tmp_path, ExtractOptions(retry_failed=True), engine=TWO_WORKERS, show_progress=False
+    assert pending_documents(db, EXTRACT_VERSION) == []
+    assert [row["document_id"] for row in pending_documents(db, EXTRACT_VERSION, retry_failed=True)] == [
+        broken
+    ]
+    report = extract_stage.run(
+        db, tmp_path, ExtractOptions(retry_failed=True, engine=TWO_WORKERS, show_progress=False)
     )
     assert report.processed == 1 and failure(db, broken) == ("error", "permanent", 2)
 
@@ -121,6 +124,8 @@ def test_a_schema_1_database_gets_failure_kinds_from_its_recorded_reasons(tmp_pa
         "broken": ("permanent", 1),
         "fine": (None, 0),
     }
-    assert db.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0] == "2"
+    assert db.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0] == str(
+        SCHEMA_VERSION
+    )
     db.conn.close()
     assert connect(path)["documents"].count == 5  # connecting again changes nothing

@@ -17,8 +17,9 @@ import pytest
 
 from bench.process_tree import cpu_seconds
 from db import connect
+from msa import extract_stage
 from msa.engines import EngineOptions
-from msa.extract_stage import ExtractOptions, run_extract
+from msa.extract_stage import ExtractOptions
 from msa.paths import REPO_ROOT
 from tests.fault_corpus import (
     children,
@@ -122,7 +123,7 @@ def test_a_failing_re_extraction_keeps_the_stored_sentences_and_labels(now_yield
 
     path = store_corpus(tmp_path, [(long_statement_pdf(2, tag="keep"), "pdf")])
     db = connect(path)
-    run_extract(db, tmp_path, engine=ONE_WORKER, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(engine=ONE_WORKER, show_progress=False))
     document_id, stored = db.execute("SELECT document_id, path FROM documents").fetchone()
     sentences = _count(db, "SELECT count(*) FROM sentences")
     labels = _insert_labels(db, document_id)
@@ -135,7 +136,7 @@ def test_a_failing_re_extraction_keeps_the_stored_sentences_and_labels(now_yield
         blank.save()
     else:
         file.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
-    run_extract(db, tmp_path, ExtractOptions(force=True), engine=ONE_WORKER, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(force=True, engine=ONE_WORKER, show_progress=False))
     status, error = db.execute("SELECT extract_status, extract_error FROM documents").fetchone()
     assert status == "ok" and "kept earlier text" in error
     assert _count(db, "SELECT count(*) FROM sentences") == sentences
@@ -145,14 +146,14 @@ def test_a_failing_re_extraction_keeps_the_stored_sentences_and_labels(now_yield
 def test_a_forced_re_extraction_keeps_the_labels_of_unchanged_documents(tmp_path):
     path = store_corpus(tmp_path, [(long_statement_pdf(2, tag=f"l{i}"), "pdf") for i in range(3)])
     db = connect(path)
-    run_extract(db, tmp_path, engine=ONE_WORKER, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(engine=ONE_WORKER, show_progress=False))
     documents = [row[0] for row in db.execute("SELECT document_id FROM documents ORDER BY document_id")]
     labels = {doc: _insert_labels(db, doc) for doc in documents}
     # One document now reads differently (another text in its file): only its labels go.
     changed = documents[0]
     stored = db.execute("SELECT path FROM documents WHERE document_id = ?", [changed]).fetchone()[0]
     (tmp_path / stored).write_bytes(long_statement_pdf(2, tag="changed"))
-    run_extract(db, tmp_path, ExtractOptions(force=True), engine=ONE_WORKER, show_progress=False)
+    extract_stage.run(db, tmp_path, ExtractOptions(force=True, engine=ONE_WORKER, show_progress=False))
     for doc in documents[1:]:
         assert (
             _count(db, "SELECT count(*) FROM labels WHERE sentence_id LIKE ?", doc[:16] + "%") == labels[doc]

@@ -7,10 +7,10 @@ import importlib.util
 import pytest
 
 from db import connect
-from msa.build_stage import run_build
+from msa import build_stage
 from msa.serve import PLUGINS_DIR
 from publish.boilerplate import name_variants, normalise, text_key
-from tests.publish_fixture import build_fixture_db, statements, write_statement
+from synthetic.publish_db import build_fixture_db, statements, write_statement
 
 
 def load_plugin():
@@ -91,7 +91,7 @@ def test_build_is_repeatable_and_sealed(db, tmp_path):
     first = {
         t: db[t].count for t in ("compliance", "impact_sentences", "boilerplate", "boilerplate_sentences")
     }
-    run_build(db)
+    build_stage.run(db, tmp_path)
     assert {t: db[t].count for t in first} == first
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert not (tmp_path / "msa.db-wal").exists()
@@ -102,7 +102,7 @@ def test_build_replaces_an_older_sentence_index(tmp_path):
     for st in statements():
         write_statement(db, st)
     db["sentences"].enable_fts(["text"], fts_version="FTS5")  # what build-1 made
-    run_build(db)
+    build_stage.run(db, tmp_path)
     sql = db.execute("SELECT sql FROM sqlite_master WHERE name = 'sentences_fts'").fetchone()[0]
     assert "content=''" in sql and "tags" in sql
 

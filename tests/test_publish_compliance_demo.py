@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from msa.serve import datasette_app
+from tests.demo_fixture import BRIGHTWATER_2023
 from tests.publish_fixture import rows
 
 
@@ -35,3 +36,16 @@ def test_uk_2023_counts_six_statements(ds):
     assert any(r["sectors"] == '["Retail", "Other"]' for r in by_sector)
     retail = rows(ds, "/msa/compliance_summary.json?jurisdiction=uk&sector=retail")
     assert retail[-1]["statements"] == _count(ds, "jurisdiction='uk'+and+sectors+like+'%25Retail%25'") == 3
+
+
+def test_a_document_fetched_by_two_urls_shows_the_registry_copy(ds):
+    """Brightwater 2023's PDF came by its StatementURL and the registry's copy in the same crawl: the
+    row shows the registry's URL (vocabulary.roles.DOCUMENT_ROLE_PREFERENCE), whichever was stored last."""
+    (row,) = rows(
+        ds, f"/msa.json?sql=select+document_url+from+compliance+where+statement_id='{BRIGHTWATER_2023}'"
+    )
+    fetched = rows(
+        ds, f"/msa.json?sql=select+role+from+statement_documents+where+statement_id='{BRIGHTWATER_2023}'"
+    )
+    assert sorted(r["role"] for r in fetched) == ["registry_pdf", "statement"]
+    assert f"/pdf-published/{BRIGHTWATER_2023.split('-')[-1]}/2023/" in row["document_url"]

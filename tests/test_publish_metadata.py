@@ -10,7 +10,8 @@ import pytest
 from msa.paths import METADATA_PATH
 from msa.serve import datasette_app
 from publish.metadata import render
-from tests.publish_fixture import build_fixture_db, fetch, rows
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import fetch, rows
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from msa.serve import datasette_app
-from tests.publish_fixture import build_fixture_db, fetch, rows
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import fetch, rows
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,32 @@ TESTED = {
     "compliance_by_sector",
     "missing_content",
     "registry_mismatches",
+    "late_statements",
     "search_boilerplate",
     "boilerplate_uses",
     "entity_overview",
+    # what changed and its feeds: tests/test_publish_changes.py and tests/test_publish_feeds.py on the
+    # demo; here on the fictional corpus
+    "what_changed",
+    "new_statements",
+    "changed_statements",
 }
+
+
+def test_what_changed_and_the_feed_queries_on_the_fictional_corpus(ds):
+    harbourline = rows(ds, "/msa/what_changed.json?entity=Harbourline")
+    assert [(r["registry_year"], r["previous_year"]) for r in harbourline] == [
+        (2021, None),
+        (2022, 2021),
+        (2023, 2022),
+    ]
+    assert harbourline[1]["reading"].startswith("repeats ")
+    new = rows(ds, "/msa/new_statements.json?jurisdiction=au")
+    assert {r["statement_id"] for r in new} == {"au-2022-101", "au-2023-202", "au-2023-303"}
+    assert all(r["atom_link"] == "/msa/statements/" + r["statement_id"] for r in new)
+    changed = rows(ds, "/msa/changed_statements.json")
+    # Wattle's AU verdicts changed; Harbourline's UK areas found changed both years
+    assert {r["statement_id"] for r in changed} == {"au-2023-202", "uk-2022-HLF00001", "uk-2023-HLF00001"}
 
 
 def test_every_canned_query_is_tested_here(ds):
@@ -124,7 +147,7 @@ def test_search_organisations(ds):
 def test_company_statements_over_the_years(ds):
     found = rows(ds, "/msa/company_statements.json?company=harbourline")
     assert [r["registry_year"] for r in found] == [2021, 2022, 2023]
-    assert [r["criteria_addressed"] for r in found] == [3, 6, 5]
+    assert [r["criteria_addressed"] for r in found] == [3, 7, 6]
     assert [r["signature"] for r in found] == [0, 1, 1]
     assert [r["impact_share"] for r in found] == [0.0, 0.167, 0.75]
     assert [r["impact_share_change"] for r in found] == [None, 0.167, 0.583]
@@ -240,7 +263,10 @@ def test_missing_content(ds):
     found = {r["statement_id"]: r for r in rows(ds, "/msa/missing_content.json")}
     assert found["uk-2022-KST00004"]["missing"] == "statement text not available"
     assert found["uk-2021-HLF00001"]["missing"] == "signature"
-    assert found["au-2023-303"]["missing"] == "approval; signature; s.16(1)(f) consultation"
+    # Banksia never names its reporting entity: (a) is missing with the approval, signature and (f).
+    assert found["au-2023-303"]["missing"] == (
+        "approval; signature; s.16(1)(a) reporting entity; s.16(1)(f) consultation"
+    )
     assert "s.16(1)(e) effectiveness" in found["au-2023-303"]["partly_met"]
     assert "uk-2022-HLF00001" not in found
     only_au = rows(ds, "/msa/missing_content.json?jurisdiction=au&year=2022")
@@ -262,6 +288,21 @@ def test_registry_mismatches(ds):
     assert [r["statement_id"] for r in rows(ds, "/msa/registry_mismatches.json?area=due_diligence")] == [
         "uk-2023-FGT00002"
     ]
+
+
+def test_late_statements_calls_nothing_late_without_dates(ds):
+    # The fixture's registry rows carry no dates: every statement is listed, none late or on time.
+    # Its known dates are in the demo (tests/test_publish_timeliness.py).
+    found = rows(ds, "/msa/late_statements.json")
+    assert len(found) == rows(ds, "/msa.json?sql=select+count(*)+as+n+from+statements")[0]["n"]
+    assert {(r["flags"], r["late"], r["missing_dates"]) for r in found} == {
+        ("dates_missing; late_unknown", None, "period end; approval; publication")
+    }
+    assert rows(ds, "/msa/late_statements.json?flag=late") == []
+    assert {r["statement_id"] for r in rows(ds, "/msa/late_statements.json?jurisdiction=au&year=2023")} == {
+        "au-2023-202",
+        "au-2023-303",
+    }
 
 
 def test_boilerplate_groups_near_verbatim_sentences(ds):
@@ -316,8 +357,8 @@ def test_statements_with_impact_and_the_statements_behind_them(ds):
 
 def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
     from db import connect
-    from msa.build_stage import run_build
-    from tests.publish_fixture import Line, statements, write_statement
+    from msa import build_stage
+    from synthetic.publish_db import Line, statements, write_statement
 
     repaid = (
         "In 2022, 37 migrant workers at a prawn processor in Thailand were repaid recruitment "
@@ -328,7 +369,7 @@ def test_company_impact_sentences_marks_those_said_in_an_earlier_year(tmp_path):
         if st.statement_id == "uk-2023-HLF00001":  # repeats, in other case and spacing, a 2022 sentence
             st.lines.append(Line("  " + repaid.upper(), "impact", ("c4_remediation",), 3))
         write_statement(db, st)
-    run_build(db)
+    build_stage.run(db, tmp_path)
     db.conn.close()
     ds = datasette_app(tmp_path / "msa.db")
     found = rows(ds, "/msa/company_impact_sentences.json?company=harbourline")

@@ -19,7 +19,8 @@ from msa.serve import (
     datasette_command,
     load_metadata,
 )
-from tests.publish_fixture import build_fixture_db, fetch, http_get, rows, start_msa_serve
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import fetch, http_get, rows, start_msa_serve
 
 
 @pytest.fixture(scope="module")

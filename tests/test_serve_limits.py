@@ -19,7 +19,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.fault_flood import CROSS_JOIN, RECURSIVE_COUNTER, datasette_pid, memory_mb, timed_get
-from tests.publish_fixture import build_fixture_db, http_get, start_msa_serve
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import http_get, start_msa_serve
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bench.fault_flood import datasette_pid
-from tests.publish_fixture import build_fixture_db, http_get, start_msa_serve
+from synthetic.publish_db import build_fixture_db
+from tests.publish_fixture import http_get, start_msa_serve
 
 
 def _answers(port: int) -> bool:

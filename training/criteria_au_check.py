@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from db.schema import CRITERIA
-from training.criteria_data import shared_dir
+from training.shared_corpus import shared_dir
 
 LABELS_FILE = Path(__file__).resolve().parents[1] / "bench" / "labels" / "au_sentence_labels.json"
 STATEMENT_DOCS = Path("research/statement_docs")
@@ -67,7 +67,7 @@ def statement_sentences(path: Path) -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def _extract_sentences(path: Path) -> tuple[str, ...]:
-    from extract.document import extract_document
+    from extract.document import extract_document  # lazy: spaCy and the PDF backends, only to read PDFs
 
     return tuple(s.text for s in extract_document(path.read_bytes(), "application/pdf").sentences)
 

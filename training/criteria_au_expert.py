@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from db.schema import CRITERIA
-from training.criteria_data import shared_dir
+from training.shared_corpus import shared_dir
 
 AU_EXPERT_FILE = Path("labels/aims_au_expert_dev.csv")
 SOURCE = "aue"

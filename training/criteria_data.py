@@ -9,7 +9,6 @@ slots are masked out rather than read as negatives.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +16,14 @@ import numpy as np
 import pandas as pd
 
 from db.schema import CRITERIA
+from training import criteria_two_pass as two_pass
+from training.corrections_data import criteria_rows
+from training.criteria_au_expert import load_au_expert
+from training.shared_corpus import UNLABELLED_FILE, shared_dir, split_sentences
 
-SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 EVIDENCE_DIR = Path("research/corpus/aims_uk_ca_evidence")
 UK_FILE = "aims_uk_UK_context0_llama.csv"
 CA_FILE = "aims_ca_ca_future.csv"
-UNLABELLED_FILE = Path("research/corpus/hackathon_uk_training/df_with_segments.parquet")
 
 # Slots the UK/CA expert sets and the two-pass sets never label: UK s.54 and the Canadian Act have no
 # such criteria. Only the expert AU set ("aue", training.criteria_au_expert) labels them.
@@ -41,11 +42,6 @@ class LabelledSet:
 
     def __len__(self) -> int:
         return len(self.frame)
-
-
-def shared_dir(path: str | Path | None = None) -> Path:
-    """The shared data folder: the argument, else ../shared beside the repo."""
-    return Path(path) if path is not None else SHARED_DIR.resolve()
 
 
 def _parse_targets(values: pd.Series) -> np.ndarray:
@@ -80,7 +76,11 @@ def _load_ca(folder: Path) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, _parse_targets(df["targets"])
 
 
-def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = ("uk", "ca")) -> LabelledSet:
+def load_labelled(
+    shared: str | Path | None = None,
+    sources: tuple[str, ...] = ("uk", "ca"),
+    corrections: str | Path | None = None,
+) -> LabelledSet:
     """The labelled sentences of ``sources``, grouped by statement in document order.
 
     "uk" and "ca" are the expert AIMS sets; "aue" the AIMS.au experts' 15 Australian statements (all
@@ -89,22 +89,20 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
     skipped when their texts are absent. The frame's ``group`` column is what cross-validation keeps
     together: the statement, or for "au" the company (its statements of several years share most of
     their text). C1 and C6 are masked out for every source but "aue", which alone labels them.
+    ``corrections``: an msa database whose readers' criteria corrections join as source
+    "correction" (training.corrections_data), each row labelled on the slots corrected only.
     """
     folder = shared_dir(shared) / EVIDENCE_DIR
     loaders = {"uk": _load_uk, "ca": _load_ca}
     frames, targets, masks = [], [], []
     for name in sources:
         if name in ("au", "ukh"):
-            from training import criteria_two_pass as two_pass
-
             docs = two_pass.load_au(shared) if name == "au" else two_pass.load_uk_hackathon(shared)
             rows = two_pass.training_rows(docs, name)
             if rows is None:
                 continue
             f, t, m = rows
         elif name == "aue":
-            from training.criteria_au_expert import load_au_expert
-
             rows = load_au_expert(shared)
             if rows is None:
                 continue
@@ -119,6 +117,11 @@ def load_labelled(shared: str | Path | None = None, sources: tuple[str, ...] = (
         frames.append(f)
         targets.append(t)
         masks.append(m)
+    corrected = criteria_rows(corrections) if corrections is not None else None
+    if corrected is not None:
+        frames.append(corrected[0])
+        targets.append(corrected[1])
+        masks.append(corrected[2])
     frame = pd.concat(frames, ignore_index=True)
     frame["sentence_idx"] = frame.groupby("statement_id").cumcount()
     frame = frame[["statement_id", "sentence_idx", "sentence", "source", "group"]]
@@ -131,24 +134,6 @@ def available(shared: str | Path | None = None) -> bool:
     """Whether the labelled sets are present (tests and benchmarks skip when not)."""
     folder = shared_dir(shared) / EVIDENCE_DIR
     return (folder / UK_FILE).exists() and (folder / CA_FILE).exists()
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=[\"'“(A-Z0-9•·-])")
-
-
-def split_sentences(text: str) -> list[str]:
-    """A plain splitter for the unlabelled statement texts: lines, then sentence ends.
-
-    The pipeline's own segmenter (extract/) is better; this one only has to give sentence-sized
-    pieces for self-training and for the throughput benchmark.
-    """
-    out = []
-    for line in text.splitlines():
-        for piece in _SENTENCE_END.split(line.strip()):
-            piece = piece.strip()
-            if len(piece) >= 3:
-                out.append(piece)
-    return out
 
 
 def load_unlabelled(

@@ -60,13 +60,14 @@ from classify.criteria import (
     ngram_features,
 )
 from classify.criteria_rules import rule_matrix
-from classify.encoder import ENCODER_DIR, SentenceEncoder
+from classify.encoder import ENCODER_DIR, ENCODER_FILE, SentenceEncoder
 from classify.evidence_features import NgramVocabulary
 from db.schema import CRITERIA
 from training.criteria_cv import cross_source_folds, grouped_folds
 from training.criteria_data import LabelledSet, load_labelled, load_unlabelled
 from training.criteria_model import ContextHead
-from training.encoder_export import base_encoder_dir, export_encoder
+from training.criteria_scores import score_table, source_report
+from training.encoder_export import INFO_FILE, base_encoder_dir, export_encoder
 
 
 @dataclass
@@ -103,6 +104,8 @@ class TrainConfig:
     # The sources that also get a model trained without them (one more fit each): the row that
     # shows what the expert AU set adds.
     cross_sources: tuple[str, ...] = ("aue",)
+    # An msa database whose readers' criteria corrections join the labelled rows (msa train --corrections).
+    corrections: str | None = None
     # Threshold choice: F1 + this x statement-level agreement on the tuning rows.
     agreement_weight: float = 0.5
     ngram_context: float = 0.0  # weight of the neighbours' n-grams; see the README for the 0 vs 0.5 runs
@@ -312,8 +315,6 @@ def choose_blend(
 ) -> tuple[float, float]:
     """The grid's (rule_weight, ngram_weight) with the best macro-F1 over ``rows`` (default all),
     thresholds chosen per candidate on the same rows."""
-    from training.criteria_eval import score_table
-
     sel = np.ones(len(feats.x), dtype=bool) if rows is None else rows
     best, best_f1 = (cfg.rule_weight, 0.0), -1.0
     for r, g in blend_grid(cfg):
@@ -354,7 +355,7 @@ def labelled_features(
     encoder: SentenceEncoder, shared: str | Path | None, cfg: TrainConfig
 ) -> tuple[LabelledSet, Features]:
     """Encode the labelled sets once and stack their inputs."""
-    data = load_labelled(shared, cfg.sources)
+    data = load_labelled(shared, cfg.sources, cfg.corrections)
     sentences = data.frame["sentence"].tolist()
     emb = _embed_with_progress(encoder, sentences, "encode labelled")
     x = np.concatenate(
@@ -458,9 +459,6 @@ def choose_thresholds(
 
 def ensure_encoder(encoder_dir: Path, layers: int, rebuild: bool = False) -> SentenceEncoder:
     """Export the frozen encoder if it is missing (or ``rebuild``), then load it."""
-    from classify.encoder import ENCODER_FILE
-    from training.encoder_export import INFO_FILE
-
     info = encoder_dir / INFO_FILE
     stale = not info.exists() or json.loads(info.read_text()).get("layers") != layers
     if rebuild or stale or not (encoder_dir / ENCODER_FILE).exists():
@@ -497,8 +495,6 @@ def cv_reports(
     of ``cfg.tune_source`` (the blend, thresholds) and of the other sources ("thresholds_other", for
     the model trained without the tuning source). Returns the report (JSON-ready) with "chosen".
     """
-    from training.criteria_eval import score_table, source_report
-
     sources = data.frame["source"].to_numpy()
     ids = feats.statement_ids
     tune = sources == cfg.tune_source

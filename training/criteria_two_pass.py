@@ -24,7 +24,7 @@ from training.criteria_au_check import (
     moved_positions,
     statement_sentences,
 )
-from training.criteria_data import UNLABELLED_FILE, shared_dir, split_sentences
+from training.shared_corpus import UNLABELLED_FILE, shared_dir, split_sentences
 
 AU_FILE = LABELS_FILE.parent / "au_c2_c5_two_pass.json"
 UK_HACKATHON_FILE = LABELS_FILE.parent / "uk_hackathon_c2_c5_two_pass.json"

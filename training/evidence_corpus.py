@@ -6,7 +6,7 @@ statement's sentences in order, the same way every time:
 
 - ``ukh-<part>-<ID>``: a statement of the 981-statement UK corpus
   (research/corpus/hackathon_uk_training, ``source`` ``labeled`` or ``hidden``, IDs repeat across
-  the two parts), split by ``criteria_data.split_sentences``;
+  the two parts), split by ``shared_corpus.split_sentences``;
 - ``doc-<file name>``: a PDF in research/statement_docs, as msa's extractor gives it.
 
 Statements listed in labels/evidence_reserved_statements.txt (``uk-hackathon-<ID>``) are never
@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from training.criteria_au_check import STATEMENT_DOCS, statement_sentences
-from training.criteria_data import UNLABELLED_FILE, shared_dir, split_sentences
+from training.shared_corpus import UNLABELLED_FILE, shared_dir, split_sentences
 
 RESERVED_FILE = Path("labels/evidence_reserved_statements.txt")
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from classify.context import first_sentence, last_sentence
+from training.corrections_data import evidence_rows
 
 SHARED_DIR = Path(__file__).resolve().parents[1] / ".." / "shared"
 DEV_FILE = Path("labels/evidence_dev.csv")
@@ -153,13 +154,17 @@ def statement_group(statement_id: str) -> str:
 
 
 def load_training(
-    shared: str | Path | None = None, sources: Sequence[str] = ("dev", "two_pass")
+    shared: str | Path | None = None,
+    sources: Sequence[str] = ("dev", "two_pass"),
+    corrections: str | Path | None = None,
 ) -> pd.DataFrame:
     """Every labelled sentence the evidence model trains on, with one neighbour on each side.
 
     ``dev``: labels/evidence_dev.csv (its context columns cut to the adjacent sentence, as
     msa label reads them); ``two_pass``: bench/labels/evidence_two_pass.json
-    (training.evidence_two_pass). ``whole`` marks statements labelled in full.
+    (training.evidence_two_pass). ``whole`` marks statements labelled in full. ``corrections``:
+    an msa database whose readers' evidence corrections join as source "correction"
+    (training.corrections_data), grouped by their statement.
     """
     # lazy: the two-pass loader extracts statement PDFs (extract/), needed only for that source
     from training.evidence_two_pass import load_two_pass
@@ -183,6 +188,8 @@ def load_training(
     if "two_pass" in sources:
         two = load_two_pass(shared)
         frames.append(two.assign(source="two_pass")[[c for c in TRAINING_COLUMNS if c != "group"]])
+    if corrections is not None:
+        frames.append(evidence_rows(corrections))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TRAINING_COLUMNS)
     out["group"] = out["statement_id"].map(statement_group)
     out["whole"] = out["whole"].astype(bool)

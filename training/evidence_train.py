@@ -28,7 +28,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 from tqdm import tqdm
 
-from classify.evidence import MODEL_DIR, MODEL_NAME
+from classify.encoder import ENCODER_DIR, ENCODER_FILE, SentenceEncoder
+from classify.evidence import MODEL_DIR, MODEL_NAME, EvidenceClassifier, LinearHead
 from classify.evidence_features import DENSE_NAMES, NgramVocabulary, feature_matrix
 from db.schema import EVIDENCE_LABELS
 from training.evidence_data import load_training
@@ -44,8 +45,6 @@ CONFIDENCE_GRID = tuple(round(t, 2) for t in np.arange(0.3, 0.96, 0.05))
 
 def encoder_fingerprint(encoder_dir: str | Path | None = None) -> str | None:
     """sha256 (first 16 hex) of the encoder's ONNX file, or None when there is none."""
-    from classify.encoder import ENCODER_DIR, ENCODER_FILE
-
     path = Path(encoder_dir or ENCODER_DIR) / ENCODER_FILE
     if not path.exists():
         return None
@@ -56,7 +55,6 @@ def embed_texts(texts: Sequence[str], encoder_dir: str | Path | None = None) -> 
     """The shared encoder's vectors for `texts` (one thread), or None when no encoder is committed."""
     if encoder_fingerprint(encoder_dir) is None:
         return None
-    from classify.encoder import SentenceEncoder
 
     encoder = SentenceEncoder.load(encoder_dir, threads=1) if encoder_dir else SentenceEncoder.load(threads=1)
     return encoder.embed(list(texts))
@@ -153,8 +151,6 @@ def out_of_fold(
     ``train_mask`` limits what each fold trains on (e.g. evidence_dev.csv alone) while the
     test rows stay the same, so two recipes are compared on the same folds.
     """
-    from classify.evidence import EvidenceClassifier, LinearHead
-
     texts = frame["sentence"].tolist()
     labels = frame["label"].to_numpy()
     proba = np.zeros((len(frame), len(EVIDENCE_LABELS)), dtype=np.float32)
@@ -229,9 +225,11 @@ def train(
     shared: str | Path | None = None,
     out_dir: str | Path = MODEL_DIR,
     encoder_dir: str | Path | None = None,
+    corrections: str | Path | None = None,
 ) -> list[Path]:
-    """Train on every labelled source and write the model; returns the files written."""
-    frame = load_training(shared)
+    """Train on every labelled source (and the readers' corrections in the database `corrections`)
+    and write the model; returns the files written."""
+    frame = load_training(shared, corrections=corrections)
     steps = tqdm(total=FOLDS + 3, desc="evidence model", unit="step")
     steps.set_postfix_str("embedding sentences and neighbours")
     vectors = training_vectors(frame, encoder_dir)

@@ -20,6 +20,7 @@ from crawler.items import StatementItem
 from crawler.options import base_url
 from crawler.registry_spider import RegistrySpider, response_items
 from db.store import metadata_hash
+from vocabulary.roles import REGISTRY_PAGE, REGISTRY_PDF
 
 SEARCH_QUERY = "q=&search_type=name&ordering=default&spsf=&spet=&voluntarity="
 EXPORT_COPY = "au/all-statement-information.csv"
@@ -50,7 +51,7 @@ class AuRegisterSpider(RegistrySpider):
             self.statements_yielded += 1
             count += 1
             statement = entry["statement"]
-            yield StatementItem(**entry, listed_documents={"registry_page": statement["registry_url"]})
+            yield StatementItem(**entry, listed_documents={REGISTRY_PAGE: statement["registry_url"]})
             if statement["registry_url"]:
                 pages.setdefault(statement["registry_url"], []).append(statement["statement_id"])
             if self.memory.statement_hashes.get(statement["statement_id"]) != metadata_hash(statement):
@@ -66,17 +67,17 @@ class AuRegisterSpider(RegistrySpider):
         pdf = known.pop() if len(known) == 1 and not changed.intersection(statement_ids) else None
         if pdf is not None and self.memory.stored(pdf) is not None:
             yield from self.document_requests(
-                pdf, statement_ids, "registry_pdf", errback=self.known_pdf_failed, page=page
+                pdf, statement_ids, REGISTRY_PDF, errback=self.known_pdf_failed, page=page
             )
         else:
-            yield from self.document_requests(page, statement_ids, "registry_page", callback=self.parse_page)
+            yield from self.document_requests(page, statement_ids, REGISTRY_PAGE, callback=self.parse_page)
 
     def known_pdf_failed(self, failure: Failure) -> Iterator[Any]:
         """A PDF that has gone (404, 410) is looked for on the statement page again; other failures count."""
         kwargs = failure.request.cb_kwargs  # type: ignore[attr-defined]
         if failure.check(HttpError) and failure.value.response.status in (404, 410):
             yield from self.document_requests(
-                kwargs["page"], kwargs["statement_ids"], "registry_page", callback=self.parse_page
+                kwargs["page"], kwargs["statement_ids"], REGISTRY_PAGE, callback=self.parse_page
             )
         else:
             yield from self.document_failed(failure)
@@ -88,7 +89,7 @@ class AuRegisterSpider(RegistrySpider):
             error = "no_pdf_link: the statement page has no statement file or Download link"
             yield from response_items(response, statement_ids, role, url, error=error)
             return
-        yield from self.document_requests(response.urljoin(pdf), statement_ids, "registry_pdf")
+        yield from self.document_requests(response.urljoin(pdf), statement_ids, REGISTRY_PDF)
 
 
 def pdf_link(response: Response) -> str | None:

@@ -17,6 +17,7 @@ from crawler.items import StatementItem
 from crawler.options import base_url, registry_years
 from crawler.registry_spider import RegistrySpider
 from crawler.uk_csv import parse_uk_csv
+from vocabulary.roles import REGISTRY_PDF, STATEMENT
 
 
 class UkRegistrySpider(RegistrySpider):
@@ -61,7 +62,7 @@ class UkRegistrySpider(RegistrySpider):
             self.statements_yielded += 1
             count += 1
             statement = entry["statement"]
-            listed = {"statement": statement["statement_url"], "registry_pdf": statement["registry_pdf_url"]}
+            listed = {STATEMENT: statement["statement_url"], REGISTRY_PDF: statement["registry_pdf_url"]}
             yield StatementItem(**entry, listed_documents=listed)
             for role, url in listed.items():
                 if url:  # email-only entries have no document

@@ -20,7 +20,9 @@ from itertools import chain
 from typing import Any, TypeVar
 
 from msa.engines.job import DocumentJob, JobError, WorkerLost
+from msa.engines.local import ProcessWorkers
 from msa.engines.options import DEFAULT_ENGINE, ENGINES, EngineOptions, available_cores
+from msa.engines.ray_engine import RayWorkers
 from msa.engines.scheduler import schedule
 from msa.progress import progress
 
@@ -50,11 +52,7 @@ def map_documents(
     first = next(source, _END)
     if first is _END:
         return
-    if options.engine == "ray":
-        from msa.engines.ray_engine import RayWorkers as Workers
-    else:
-        from msa.engines.local import ProcessWorkers as Workers
-    workers = Workers(job, options)
+    workers = (RayWorkers if options.engine == "ray" else ProcessWorkers)(job, options)
     try:
         yield from schedule(workers, job, chain([first], source), options.batch_size)
     except BaseException:  # an error, Ctrl-C, or a consumer that stopped early: do not wait for workers

@@ -341,6 +341,28 @@ async def _statement_verdicts(datasette, database: str, statement_id: str) -> di
     }
 
 
+STATEMENT_CORRECTIONS_SQL = """SELECT s.sentence_id, s.page_no, s.text, a.field, a.model_value, c.value,
+       c.reason, c.who, c.created_at
+FROM statement_summaries ss
+JOIN sentences s ON s.document_id = ss.document_id
+JOIN applied_corrections a ON a.sentence_id = s.sentence_id
+JOIN corrections c ON c.correction_id = a.correction_id
+WHERE ss.statement_id = ?
+ORDER BY s.sentence_idx, a.field"""
+
+
+async def _statement_corrections(datasette, database: str, statement_id: str) -> list[dict]:
+    """Readers' corrections of this statement's sentences, each beside the model's label."""
+    db = datasette.get_database(database)
+    if not await db.table_exists("applied_corrections"):
+        return []
+    rows = (await db.execute(STATEMENT_CORRECTIONS_SQL, [statement_id])).rows
+    return [
+        {**dict(r), "url": datasette.urls.row(database, "sentences", tilde_encode(r["sentence_id"]))}
+        for r in rows
+    ]
+
+
 def group_documents(datasette, rows: list[dict]) -> list[dict]:
     """One entry per stored document (first URL kept, the others under `also_at`), then the failures.
 
@@ -398,6 +420,7 @@ async def _statement_sources(datasette, database: str, statement_id: str) -> dic
         "statement": dict(statement),
         "documents": group_documents(datasette, [dict(d) for d in documents]),
         **await _statement_verdicts(datasette, database, statement_id),
+        "corrections": await _statement_corrections(datasette, database, statement_id),
         "compliance_url": datasette.urls.row(database, "compliance", tilde_encode(statement_id)),
         "sentences_url": datasette.urls.table(database, "statement_sentences")
         + "?"

@@ -15,7 +15,7 @@ of an unchanged file is answered 304 Not Modified.
 Faults (500s, slow replies, redirects and redirect loops, wrong content types, truncated bodies, a
 connection dropped mid-body, a fault only for the first n requests) hang on one URL each through
 `Replica.add_fault(url, Fault(...))`; routing does not know about them.
-Standalone: `python -m crawler.replica --corpus sample_corpus` prints the settings as `export` lines.
+Standalone: `python -m synthetic.replica --corpus sample_corpus` prints the settings as `export` lines.
 """
 
 from __future__ import annotations
@@ -41,16 +41,21 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.csv_rows import decode_csv_bytes, read_csv_rows
+from synthetic.corpus_layout import (
+    AU_CSV,
+    AU_INDEX,
+    AU_REGISTER_HOST,
+    UK_CSV,
+    UK_DOWNLOADS_HOST,
+    UK_REGISTRY_HOST,
+)
+from synthetic.documents import html_page
 
-UK_DOWNLOADS_HOST = "downloads.modern-slavery-statement-registry.service.gov.uk"
-UK_REGISTRY_HOST = "modern-slavery-statement-registry.service.gov.uk"
-AU_REGISTER_HOST = "modernslaveryregister.gov.au"
 REGISTRY_SETTINGS = {
     "MSA_UK_DOWNLOADS_URL": UK_DOWNLOADS_HOST,
     "MSA_UK_REGISTRY_URL": UK_REGISTRY_HOST,
     "MSA_AU_REGISTRY_URL": AU_REGISTER_HOST,
 }
-AU_CSV = "registry/au/all-statement-information.csv"
 ALLOW_ALL_ROBOTS = b"User-agent: *\nAllow: /\n"
 CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
@@ -316,7 +321,7 @@ class Replica:
         if not match:
             return _not_found()
         org_id, year, group = match.groups()
-        csv_path = self.corpus / "registry" / "uk" / f"StatementSummaries{year}.csv"
+        csv_path = self.corpus / UK_CSV.format(year=year)
         if not csv_path.is_file():
             return _not_found()
         wanted = f"/statement-summary/{org_id}/{year}"
@@ -367,7 +372,7 @@ class Replica:
         return Reply(200, body, content_type or "application/octet-stream", headers, validators=True)
 
     def _load_au_statements(self) -> dict[str, dict[str, Any]]:
-        path = self.corpus / "registry" / "au" / "statements.json"
+        path = self.corpus / AU_INDEX
         return json.loads(path.read_text()) if path.is_file() else {}
 
     def _au_search_page(self) -> str:
@@ -380,7 +385,7 @@ class Replica:
             f'<span class="search-results__item-period">{esc(row.values.get("PeriodEnd", ""))}</span></a>\n'
             for row in rows
         )
-        return _page("Search statements", f"<h1>Statements</h1>\n{items}")
+        return html_page("Search statements", f"<h1>Statements</h1>\n{items}")
 
 
 class _ReplicaServer(ThreadingHTTPServer):
@@ -463,19 +468,11 @@ def _closed_port() -> int:
 
 
 def _not_found() -> Reply:
-    return _html_reply(_page("Page not found", "<h1>Page not found</h1>"), status=404)
+    return _html_reply(html_page("Page not found", "<h1>Page not found</h1>"), status=404)
 
 
 def _html_reply(text: str, status: int = 200) -> Reply:
     return Reply(status, text.encode(), "text/html; charset=utf-8")
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
 
 
 def _uk_summary_page(rows: list[dict[str, str]], year: str, group: bool) -> str:
@@ -498,7 +495,7 @@ def _uk_summary_page(rows: list[dict[str, str]], year: str, group: bool) -> str:
         parts.append(
             f'<p><a class="govuk-link" href="{esc(first["PDFURL"])}">Download the statement (PDF)</a></p>'
         )
-    return _page(f"{name}: modern slavery statement summary", "\n".join(parts))
+    return html_page(f"{name}: modern slavery statement summary", "\n".join(parts))
 
 
 def _au_statement_page(statement_id: str, entry: dict[str, Any]) -> str:
@@ -510,7 +507,7 @@ def _au_statement_page(statement_id: str, entry: dict[str, Any]) -> str:
             f'<div id="the-statement-file"><iframe src="{pdf}" title="Statement file"></iframe></div>'
         )
         parts.append(f'<a class="au-btn" href="{pdf}">Download</a>')
-    return _page(f"Modern slavery statement {statement_id}", "\n".join(parts))
+    return html_page(f"Modern slavery statement {statement_id}", "\n".join(parts))
 
 
 def main(argv: list[str] | None = None) -> None:

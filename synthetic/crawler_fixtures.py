@@ -1,8 +1,9 @@
-"""Regenerate the crawler test corpus in this directory (fictional; run by hand: `python make_fixtures.py`).
+"""Regenerate the crawler test corpus in tests/files/crawler/ (fictional; run by hand:
+`python -m synthetic.crawler_fixtures`).
 
 Same layout as sample_corpus/ (docs/ARCHITECTURE.md). Every organisation, person and site here is made
 up; hosts use the reserved `.example` TLD. The PDFs are minimal one-page PDFs written without a library;
-the column lists and writers are crawler/synthetic_corpus.py's, so the two corpora cannot drift apart.
+the column lists, URL shapes and writers are synthetic/corpus_layout.py's, as for every corpus here.
 """
 
 from __future__ import annotations
@@ -11,18 +12,33 @@ import json
 import shutil
 from pathlib import Path
 
-from crawler.synthetic_corpus import AU_COLUMNS, UK_76, minimal_pdf, write_csv, write_file
-from crawler.uk_csv import UK_COLUMNS
+from synthetic.corpus_layout import (
+    AU_COLUMNS,
+    AU_CSV,
+    AU_INDEX,
+    AU_PAGE_URL,
+    AU_PDF_DIR,
+    UK_71,
+    UK_76,
+    UK_CSV,
+    UK_PDF_DIR,
+    UK_PDF_URL,
+    UK_SUMMARY_URL,
+    au_entity,
+    row_values,
+    write_csv,
+    write_file,
+)
+from synthetic.documents import minimal_pdf
 
-HERE = Path(__file__).resolve().parent
-UK_SUMMARY = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{}/{}"
-UK_PDF = "https://downloads.modern-slavery-statement-registry.service.gov.uk/pdf-published/{}"
-AU_LINK = "https://modernslaveryregister.gov.au/statements/{}/"
+HERE = Path(__file__).resolve().parents[1] / "tests" / "files" / "crawler"
 
-UK_71 = list(UK_COLUMNS)
-assert len(UK_71) == 71 and len(UK_76) == 76
-
-WATTLEBROOK = "WATTLEBROOK HOLDINGS LIMITED (12 345 678 901), WATTLEBROOK FARMS PTY LTD (23 456 789 012)"
+WATTLEBROOK = ", ".join(
+    (
+        au_entity("WATTLEBROOK HOLDINGS LIMITED", "12345678901"),
+        au_entity("WATTLEBROOK FARMS PTY LTD", "23456789012"),
+    )
+)
 AREAS = (
     "StatementIncludesOrgStructure",
     "StatementIncludesPolicies",
@@ -38,9 +54,7 @@ def pdf(*lines: str) -> bytes:
 
 
 def uk_row(columns: list[str], **values: str) -> list[str]:
-    unknown = set(values) - set(columns)
-    assert not unknown, unknown
-    return [values.get(name, "") for name in columns]
+    return row_values(columns, values)
 
 
 write = write_file
@@ -65,7 +79,7 @@ def uk_2020() -> None:
         "GroupSubmission": "Yes",
         "ParentName": "FERNHILL GROUP PLC",
         "StatementURL": "https://www.fernhill-group.example/modern-slavery/2020-statement.pdf",
-        "StatementSummaryURL": UK_SUMMARY.format("FhG20aB1", "2020"),
+        "StatementSummaryURL": UK_SUMMARY_URL.format(org_id="FhG20aB1", year=2020),
         "ApprovingPerson": "Imogen Vale (Chair)",
         "OrganisationSectors": "Food and beverages\r\nAgriculture",
         **flags("Yes", "Yes", "Yes", "No", "Yes", "No"),
@@ -87,7 +101,7 @@ def uk_2020() -> None:
             CompanyNumber="07654321",
             GroupSubmission="No",
             StatementURL="https://www.brightwater-foods.example/modern-slavery-statement/",
-            StatementSummaryURL=UK_SUMMARY.format("BwF20cD2", "2020"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="BwF20cD2", year=2020),
             ApprovingPerson="Tom Reed (Director)",
             OrganisationSectors="Food and beverages",
             **flags("Yes", "Yes", "No", "No", "Yes", "No"),
@@ -98,7 +112,7 @@ def uk_2020() -> None:
             OrganisationName="Kestrel Couriers Limited",
             GroupSubmission="No",
             EmailAddressNoURL="compliance@kestrel-couriers.example",
-            StatementSummaryURL=UK_SUMMARY.format("KcL20eF3", "2020"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="KcL20eF3", year=2020),
             **flags("Yes", "No", "No", "No", "No", "No"),
         ),
         uk_row(
@@ -107,7 +121,7 @@ def uk_2020() -> None:
             OrganisationName="Larkspur Textiles Limited",
             GroupSubmission="No",
             StatementURL="https://www.larkspur-textiles.example/files/msa-2020.pdf",
-            StatementSummaryURL=UK_SUMMARY.format("LkT20gH4", "2020"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="LkT20gH4", year=2020),
         ),
         uk_row(
             UK_71,
@@ -116,7 +130,7 @@ def uk_2020() -> None:
             ParentName="Osprey Marine Services Limited",
             GroupSubmission="No",
             StatementURL="https://www.osprey-marine.example/msa-2020.pdf",
-            StatementSummaryURL=UK_SUMMARY.format("OsM20iJ5", "2020"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="OsM20iJ5", year=2020),
         ),
         uk_row(
             UK_71,
@@ -124,12 +138,12 @@ def uk_2020() -> None:
             OrganisationName='Hawthorn "Quality" Meats Ltd',
             GroupSubmission="No",
             StatementURL="https://www.hawthorn-meats.example/msa.png",
-            StatementSummaryURL=UK_SUMMARY.format("HqM20kL6", "2020"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="HqM20kL6", year=2020),
         ),
     ]
     # A row cut short, as a truncated download would leave it: skipped with a reason, not a crash.
     write_csv(
-        HERE / "registry/uk/StatementSummaries2020.csv",
+        HERE / UK_CSV.format(year=2020),
         UK_71,
         rows,
         bom=True,
@@ -158,9 +172,9 @@ def uk_2024() -> None:
             OrganisationName="Brightwater Foods Ltd",
             CompanyNumber="07654321",
             StatementURL="https://www.brightwater-foods.example/files/msa-2024.pdf",
-            PDFURL=UK_PDF.format(pdf_name),
+            PDFURL=UK_PDF_URL.format(path=pdf_name),
             PDFDate="2024-06-02T10:00:00",
-            StatementSummaryURL=UK_SUMMARY.format("BwF20cD2", "2024"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="BwF20cD2", year=2024),
             ApprovingPerson="Tom Reed (Director)",
             **flags("Yes", "Yes", "Yes", "", "Yes", ""),
         ),
@@ -169,7 +183,7 @@ def uk_2024() -> None:
             **common,
             OrganisationName="Merlin Software Limited",
             StatementURL="https://www.merlin-software.example/private/msa-2024.pdf",
-            StatementSummaryURL=UK_SUMMARY.format("MsW24mN7", "2024"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="MsW24mN7", year=2024),
             **flags("Yes", "", "", "", "", ""),
         ),
         uk_row(
@@ -178,7 +192,7 @@ def uk_2024() -> None:
             OrganisationName="Teasel Packaging Limited",
             CompanyNumber="SC123456",
             StatementURL="https://www.teasel-packaging.example/about/modern-slavery/",
-            StatementSummaryURL=UK_SUMMARY.format("TsP24rS9", "2024"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="TsP24rS9", year=2024),
             ApprovingPerson="Ruth Coll (Director)",
             **flags("Yes", "Yes", "", "", "", ""),
         ),
@@ -187,21 +201,21 @@ def uk_2024() -> None:
             **common,
             OrganisationName="Vanished Trading Limited",
             StatementURL="https://www.vanished-trading.example/msa.pdf",
-            StatementSummaryURL=UK_SUMMARY.format("VnT24pQ8", "2024"),
+            StatementSummaryURL=UK_SUMMARY_URL.format(org_id="VnT24pQ8", year=2024),
         ),
     ]
-    write_csv(HERE / "registry/uk/StatementSummaries2024.csv", UK_76, rows, bom=False)
+    write_csv(HERE / UK_CSV.format(year=2024), UK_76, rows, bom=False)
     brightwater_2024 = pdf(
         "Brightwater Foods Ltd: modern slavery statement 2024.",
         "We audited 12 suppliers and remediated two wage cases.",
     )
-    write(HERE / "registry/uk/pdf-published" / pdf_name, brightwater_2024)
+    write(HERE / UK_PDF_DIR / pdf_name, brightwater_2024)
     write(HERE / "sites/www.brightwater-foods.example/files/msa-2024.pdf", brightwater_2024)
 
 
 def au() -> None:
     def row(**values: str) -> list[str]:
-        return [values.get(name, "") for name in AU_COLUMNS]
+        return row_values(AU_COLUMNS, values)
 
     rows = [
         row(
@@ -213,7 +227,7 @@ def au() -> None:
             AnnualRevenue="100-150M",
             ReportingEntities=WATTLEBROOK,
             ABN="12345678901, 23456789012",
-            Link=AU_LINK.format(5001),
+            Link=AU_PAGE_URL.format(id=5001),
             IndustrySectors="Agriculture, Forestry and Fishing\nManufacturing",
             RelatedStatements="2022-88",
         ),
@@ -226,7 +240,7 @@ def au() -> None:
             AnnualRevenue="1BN+",
             ReportingEntities="Coral Reef Airlines, Inc.",
             ARBN="612345678",
-            Link=AU_LINK.format(5002),
+            Link=AU_PAGE_URL.format(id=5002),
             IndustrySectors="Transportation, logistics, and storage",
         ),
         row(
@@ -238,7 +252,7 @@ def au() -> None:
             AnnualRevenue="100-150M",
             ReportingEntities=WATTLEBROOK,
             ABN="12345678901, 23456789012",
-            Link=AU_LINK.format(5003),
+            Link=AU_PAGE_URL.format(id=5003),
             IndustrySectors="Agriculture, Forestry and Fishing",
             RelatedStatements="2021-101",
         ),
@@ -251,11 +265,11 @@ def au() -> None:
             AnnualRevenue="0-99M",
             IncludedEntities="GUMTREE CONSULTING PTY LTD (34 567 890 123)",
             ABN="34567890123",
-            Link=AU_LINK.format(5004),
+            Link=AU_PAGE_URL.format(id=5004),
             IndustrySectors="Professional, Scientific and Technical Services",
         ),
     ]
-    write_csv(HERE / "registry/au/all-statement-information.csv", AU_COLUMNS, rows, bom=False)
+    write_csv(HERE / AU_CSV, AU_COLUMNS, rows, bom=False)
     wattlebrook = pdf("Wattlebrook joint modern slavery statement.", "Approved by the board of Wattlebrook.")
     statements = {
         "5001": {"token": "Wb7kQ2mNp4Rt8Xz", "file": "pdf/Wb7kQ2mNp4Rt8Xz.pdf"},
@@ -264,11 +278,11 @@ def au() -> None:
         "5003": {"token": "Wb9hT4sKd2Fg6Jl", "file": "pdf/Wb9hT4sKd2Fg6Jl.pdf"},
         # 5004 (2022-90) is missing on purpose: its statement page is a 404.
     }
-    write(HERE / "registry/au/statements.json", json.dumps(statements, indent=2) + "\n")
-    write(HERE / "registry/au/pdf/Wb7kQ2mNp4Rt8Xz.pdf", wattlebrook)
-    write(HERE / "registry/au/pdf/Wb9hT4sKd2Fg6Jl.pdf", wattlebrook)
+    write(HERE / AU_INDEX, json.dumps(statements, indent=2) + "\n")
+    write(HERE / AU_PDF_DIR / "Wb7kQ2mNp4Rt8Xz.pdf", wattlebrook)
+    write(HERE / AU_PDF_DIR / "Wb9hT4sKd2Fg6Jl.pdf", wattlebrook)
     write(
-        HERE / "registry/au/pdf/Cr3aLn9Yt5Ue1Vq.pdf",
+        HERE / AU_PDF_DIR / "Cr3aLn9Yt5Ue1Vq.pdf",
         pdf("Coral Reef Airlines, Inc. modern slavery statement.", "We train all cabin crew."),
     )
 

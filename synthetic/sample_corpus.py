@@ -1,4 +1,4 @@
-"""Build the fictional sample corpus from sources/.
+"""Build the fictional sample corpus (sample_corpus/) from sample_corpus/sources/.
 
 Everything under registry/ and sites/ is an output of this script: statement
 PDFs and HTML pages from sources/documents/*.txt, registry CSVs and
@@ -7,8 +7,8 @@ folders are deleted and rebuilt on every run, so a URL with no source (the
 dead link) stays absent. reportlab runs with invariant=1: re-running gives
 identical bytes.
 
-    python sample_corpus/build.py           # rebuild
-    python sample_corpus/build.py --check   # rebuild, then check every output against expected.json
+    python -m synthetic.sample_corpus           # rebuild
+    python -m synthetic.sample_corpus --check   # rebuild, then check every output against expected.json
 
 Document source format (one file per document):
 
@@ -63,45 +63,25 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
-from crawler.au_csv import EXPORT_COLUMNS  # noqa: E402
+from synthetic.corpus_layout import (  # noqa: E402
+    AU_COLUMNS,
+    AU_CSV,
+    AU_INDEX,
+    AU_PAGE_URL,
+    UK_CSV,
+    UK_SUMMARY_URL,
+    au_entity,
+    row_values,
+    uk_columns,
+    write_csv,
+    write_file,
+)
 
-ROOT = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[1] / "sample_corpus"
 SOURCES = ROOT / "sources"
 OUTPUT_DIRS = ("registry", "sites")
 
 # --- registry layouts ------------------------------------------------------------------------------------
-
-UK_COLUMNS_2021 = (
-    "StatementYear,OrganisationName,Address,SectorType,CompanyNumber,LastUpdated,GroupSubmission,ParentName,"
-    "StatementURL,EmailAddressNoURL,StatementSummaryURL,StatementStartDate,StatementEndDate,ApprovingPerson,"
-    "DateApproved,StatementIncludesOrgStructure,NoOrgStructureReason,StatementIncludesPolicies,NoPoliciesReason,"
-    "StatementIncludesRisksAssessment,NoRiskAssessmentReason,StatementIncludesDueDiligence,NoDueDiligenceReason,"
-    "StatementIncludesTraining,NoTrainingReason,StatementIncludesGoals,NoGoalsReason,OrganisationSectors,"
-    "OtherOrganisationSector,Turnover,YearsProducingStatements,Policies,OtherPolicies,NoPolicies,Training,"
-    "OtherTraining,NoTraining,WorkingConditionsEngagement,NoEngagement,SocialAudits,NoSocialAudits,"
-    "GrievanceMechanisms,NoGrievanceMechanisms,OtherMonitoring,NoRisks,"
-    + ",".join(
-        f"Risk{i},Risk{i}Area,Risk{i}SupplyChainTier,Risk{i}GroupAffected,Risk{i}OtherGroupAffected,"
-        f"Risk{i}Location,Risk{i}Mitigation"
-        for i in (1, 2, 3)
-    )
-    + ",ILOIndicatorsInStatement,NoILOIndicatorsInStatement,ILOIndicatorsActions,ILOIndicatorsNoActions,"
-    "DemonstrateProgress"
-).split(",")
-
-
-def _insert_after(columns: list[str], after: str, *new: str) -> list[str]:
-    i = columns.index(after) + 1
-    return columns[:i] + list(new) + columns[i:]
-
-
-# 2022+ files: the 71 plus PDFURL and PDFDate (seen in real data) and three we made up, placed mid-row
-# so that a reader that goes by position breaks.
-UK_COLUMNS_LATER = _insert_after(UK_COLUMNS_2021, "SectorType", "IsVoluntary")
-UK_COLUMNS_LATER = _insert_after(UK_COLUMNS_LATER, "LastUpdated", "StatementVersion")
-UK_COLUMNS_LATER = _insert_after(UK_COLUMNS_LATER, "StatementURL", "PDFURL", "PDFDate")
-UK_COLUMNS_LATER = _insert_after(UK_COLUMNS_LATER, "DateApproved", "StatementPublishedDate")
-assert len(UK_COLUMNS_2021) == 71 and len(UK_COLUMNS_LATER) == 76
 
 UK_AREAS = {  # key in sources/registry_uk.toml -> (flag column, reason column)
     "structure": ("StatementIncludesOrgStructure", "NoOrgStructureReason"),
@@ -112,11 +92,7 @@ UK_AREAS = {  # key in sources/registry_uk.toml -> (flag column, reason column)
     "goals": ("StatementIncludesGoals", "NoGoalsReason"),
 }
 UK_BOM_YEARS = {2022, 2024}  # the real files may start with a BOM; some of ours do, some do not
-UK_SUMMARY_URL = "https://modern-slavery-statement-registry.service.gov.uk/statement-summary/{org_id}/{year}"
 CRLF = "\r\n"  # UK rows end in CRLF and multi-line fields use CRLF inside the quotes
-
-AU_COLUMNS = list(EXPORT_COLUMNS)  # the real export header, as the crawler reads it
-AU_LINK = "https://modernslaveryregister.gov.au/statements/{id}/"
 
 
 def write_uk_registry(out: Path) -> None:
@@ -126,20 +102,13 @@ def write_uk_registry(out: Path) -> None:
     for st in spec["statement"]:
         by_year.setdefault(st["year"], []).append(st)
     for year, statements in sorted(by_year.items()):
-        columns = UK_COLUMNS_2021 if year <= 2021 else UK_COLUMNS_LATER
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator=CRLF)
-        writer.writerow(columns)
-        for st in statements:
-            for org in st["organisation"]:
-                row = uk_row(year, st, org)
-                unknown = set(row) - set(columns)
-                assert not unknown, f"{st['org_id']}: columns not in the {year} layout: {unknown}"
-                writer.writerow([row.get(c, "") for c in columns])
-        text = ("\ufeff" if year in UK_BOM_YEARS else "") + buf.getvalue()
-        path = out / "registry" / "uk" / f"StatementSummaries{year}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        columns = uk_columns(year)
+        rows = [
+            row_values(columns, uk_row(year, st, org), f"{st['org_id']} ({year} layout)")
+            for st in statements
+            for org in st["organisation"]
+        ]
+        write_csv(out / UK_CSV.format(year=year), columns, rows, bom=year in UK_BOM_YEARS, line_end=CRLF)
 
 
 def uk_row(year: int, st: dict, org: dict) -> dict[str, str]:
@@ -184,44 +153,31 @@ def uk_row(year: int, st: dict, org: dict) -> dict[str, str]:
 def write_au_registry(out: Path) -> None:
     """The register's CSV export and statements.json (numeric statement id -> PDF token and file)."""
     spec = tomllib.loads((SOURCES / "registry_au.toml").read_text(encoding="utf-8"))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")  # the AU export uses LF, also inside quoted fields
-    writer.writerow(AU_COLUMNS)
-    index = {}
+    rows, index = [], {}
     for st in spec["statement"]:
         reporting = st.get("reporting_entities", [])
         included = st.get("included_entities", [])
-        writer.writerow(
-            [
-                st["idx"],
-                st["period_start"],
-                st["period_end"],
-                st["type"],
-                ", ".join(st["headquartered_countries"]),
-                st["annual_revenue"],
-                ", ".join(au_entity(e) for e in reporting),
-                ", ".join(au_entity(e) for e in included),
-                ", ".join(e["abn"] for e in reporting + included if e.get("abn")),
-                ", ".join(st.get("acn", [])),
-                ", ".join(st.get("arbn", [])),
-                AU_LINK.format(id=st["link_id"]),
-                "\n".join(st["sectors"]),
-                ", ".join(st.get("related", [])),
-            ]
-        )
+        values = {
+            "IDX": st["idx"],
+            "PeriodStart": st["period_start"],
+            "PeriodEnd": st["period_end"],
+            "Type": st["type"],
+            "HeadquarteredCountries": ", ".join(st["headquartered_countries"]),
+            "AnnualRevenue": st["annual_revenue"],
+            "ReportingEntities": ", ".join(au_entity(e["name"], e.get("abn")) for e in reporting),
+            "IncludedEntities": ", ".join(au_entity(e["name"], e.get("abn")) for e in included),
+            "ABN": ", ".join(e["abn"] for e in reporting + included if e.get("abn")),
+            "ACN": ", ".join(st.get("acn", [])),
+            "ARBN": ", ".join(st.get("arbn", [])),
+            "Link": AU_PAGE_URL.format(id=st["link_id"]),
+            "IndustrySectors": "\n".join(st["sectors"]),
+            "RelatedStatements": ", ".join(st.get("related", [])),
+        }
+        rows.append(row_values(AU_COLUMNS, values, st["idx"]))
         index[str(st["link_id"])] = {"token": st["token"], "file": f"pdf/{st['token']}.pdf"}
-    au = out / "registry" / "au"
-    au.mkdir(parents=True, exist_ok=True)
-    (au / "all-statement-information.csv").write_bytes(buf.getvalue().encode("utf-8"))
-    (au / "statements.json").write_text(json.dumps(index, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def au_entity(entity: dict) -> str:
-    """'NAME (12 345 678 901)' as the register writes entities with an ABN, else the bare name."""
-    abn = entity.get("abn")
-    if not abn:
-        return entity["name"]
-    return f"{entity['name']} ({abn[:2]} {abn[2:5]} {abn[5:8]} {abn[8:]})"
+    # the AU export uses LF, also inside quoted fields
+    write_csv(out / AU_CSV, AU_COLUMNS, rows, bom=False, line_end="\n")
+    write_file(out / AU_INDEX, json.dumps(index, indent=2, sort_keys=True) + "\n")
 
 
 # --- document sources ------------------------------------------------------------------------------------
@@ -600,8 +556,7 @@ def build(out: Path = ROOT) -> list[Path]:
         for rel in doc.meta["output"]:
             assert rel.split("/")[0] in OUTPUT_DIRS, f"{source.name}: output outside registry/ or sites/"
             path = out / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            write_file(path, data)
             written.append(path)
     write_uk_registry(out)
     write_au_registry(out)

@@ -7,12 +7,14 @@ labels need a realistic mix, not accuracy). Each synthetic statement concatenate
 documents of its jurisdiction to a realistic length, renames the company, and rewords a share of
 sentences with words from a Zipf-distributed made-up vocabulary, so that search terms range from
 very common to rare as in a real corpus.
+Each statement's summary is `classify.summarise_statement` of its synthetic labels, as the classify
+stage writes it.
 
 Everything is marked synthetic: ids start with `synthetic-`, `statements.source` says so, and
 `schema_info` has a `synthetic` row. Output goes to --out (default /tmp/msa-bench/msa.db), never
 into the repository.
 
-    python bench/make_bench_db.py --sentences 5000000 --out /tmp/msa-bench/msa.db
+    python -m synthetic.bench_db --sentences 5000000 --out /tmp/msa-bench/msa.db
 """
 
 from __future__ import annotations
@@ -23,22 +25,22 @@ import json
 import random
 import re
 import sqlite3
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from classify.evidence import committed_impact_confidence
+from classify.summary import summarise_statement
+from db import connect
+from db.schema import CRITERIA, UK_AREAS
+from msa import build_stage
+from msa.paths import REPO_ROOT, SAMPLE_CORPUS
+from synthetic.publish_db import build_fixture_db
 
-from db import connect  # noqa: E402
-from db.schema import AU_CRITERIA, CRITERIA, UK_AREAS  # noqa: E402
-
-SAMPLE_TEXTS = REPO_ROOT / "sample_corpus" / "sources" / "documents"
+SAMPLE_TEXTS = SAMPLE_CORPUS / "sources" / "documents"
 SYNTHETIC_NOTE = (
-    "synthetic: resampled by bench/make_bench_db.py for the serving benchmark; not real statements"
+    "synthetic: resampled by synthetic/bench_db.py for the serving benchmark; not real statements"
 )
 LABEL_VERSION = "synthetic-bench"
 YEARS = list(range(2020, 2026))
@@ -241,8 +243,6 @@ def source_docs(source: Path | None) -> list[SourceDoc]:
     """The pool to resample: --source, else the fixture corpus plus the sample corpus texts."""
     if source:
         return db_docs(source)
-    from tests.publish_fixture import build_fixture_db
-
     with tempfile.TemporaryDirectory() as tmp:
         docs = db_docs(build_fixture_db(Path(tmp) / "msa.db"))
     return docs + sample_text_docs()
@@ -304,58 +304,34 @@ def reword(text: str, vocab: Vocabulary, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def summary_row(statement_id: str, document_id: str | None, labels: list[tuple], declared: dict) -> dict:
-    """A statement_summaries row computed from the synthetic labels (simplified rules)."""
-    evidence = [label[len(CRITERIA)] for label in labels]
-    counts = {e: evidence.count(e) for e in ("commitment", "action", "impact", "negative", "none")}
-    claims = counts["commitment"] + counts["action"] + counts["impact"]
-    hits = {c: sum(label[i] for label in labels) for i, c in enumerate(CRITERIA)}
-
-    def verdict(*criteria: str) -> str:
-        n = [hits[c] for c in criteria]
-        return "met" if all(x >= 2 for x in n) else "partly" if any(n) else "not_met"
-
-    au = {
-        "au_c1": verdict("c1_reporting_entity"),
-        "au_c2": verdict("c2_structure", "c2_operations", "c2_supply_chains"),
-        "au_c3": verdict("c3_risk_description"),
-        "au_c4": verdict("c4_risk_mitigation", "c4_remediation"),
-        "au_c5": verdict("c5_effectiveness"),
-        "au_c6": verdict("c6_consultation"),
-        "au_c7": "partly" if counts["action"] > 5 else "not_met",
-    }
-    detected = {
-        "org_structure": hits["c2_operations"] or hits["c2_supply_chains"],
-        "policies": hits["c4_risk_mitigation"],
-        "risk_assessment": hits["c3_risk_description"],
-        "due_diligence": hits["c4_remediation"],
-        "training": hits["c4_risk_mitigation"] > 3,
-        "goals": hits["c5_effectiveness"],
-    }
-    mismatch = None
-    if declared and labels:
-        mismatch = [
-            f"{a}:declared_not_detected" if declared[a] else f"{a}:detected_not_declared"
-            for a in UK_AREAS
-            if bool(declared[a]) != bool(detected[a])
-        ]
+def summary_row(statement: dict, sentences: list[dict], impact_confidence: float) -> dict:
+    """The statement's summary as the classify stage writes it (`summarise_statement`), from the
+    synthetic labels; `sentences` are summary rows (`labelled_sentence`)."""
     return {
-        "statement_id": statement_id,
-        "summary_version": "synthetic",
-        "document_id": document_id,
-        "sentence_count": len(labels),
-        **{f"n_{e}": n for e, n in counts.items()},
-        "impact_share": counts["impact"] / claims if claims else None,
-        **{c: int(hits[c] > 0) for c in CRITERIA},
-        **(au if labels else dict.fromkeys(AU_CRITERIA, "not_met")),
-        **{f"uk_detected_{a}": int(bool(v)) for a, v in detected.items()},
-        "uk_mismatch": json.dumps(mismatch) if mismatch is not None else None,
-        "criteria_sentences": "{}",
-        "top_impact": "[]",
-        "signatory": None,
-        "rationale": SYNTHETIC_NOTE,
+        **summarise_statement(
+            {**statement, "doc_metadata": {}, "document_note": "no text (synthetic)"},
+            sentences,
+            impact_confidence=impact_confidence,
+        ),
         "summarised_at": "2026-01-01T00:00:00+00:00",
     }
+
+
+def labelled_sentence(sentence: tuple, label: tuple) -> dict:
+    """A sentence row and its label tuple as one row of the shape summarise_statement reads."""
+    sentence_id, document_id, idx, page_no, _, kind, _, text = sentence
+    row = {
+        "sentence_id": sentence_id,
+        "sentence_idx": idx,
+        "page_no": page_no,
+        "block_kind": kind,
+        "text": text,
+        "evidence": label[len(CRITERIA)],
+        "evidence_p": label[len(CRITERIA) + 1],
+    }
+    for c, value in zip(CRITERIA, label[: len(CRITERIA)], strict=True):
+        row[c], row[f"{c}_p"] = value, 0.9 if value else 0.05
+    return row
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
@@ -414,6 +390,7 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
     conn.execute("PRAGMA cache_size=-400000")
     conn.execute("BEGIN")
     writer = Writer(conn)
+    impact_confidence = committed_impact_confidence()  # read once: the stage's threshold
     sentences = statements = organisations = 0
     while sentences < target_sentences:
         organisations += 1
@@ -434,23 +411,21 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
             sid = f"synthetic-{jurisdiction}-{year}-{statements:06d}"
             host = f"https://www.synthetic-{organisations:05d}.example"
             declared = {a: int(rng.random() < 0.85) for a in UK_AREAS} if jurisdiction == "uk" else {}
-            writer.add(
-                "statements",
-                {
-                    "statement_id": sid,
-                    "jurisdiction": jurisdiction,
-                    "registry_year": year,
-                    "statement_type": "single",
-                    "title": name,
-                    "registry_url": f"{host}/registry/{sid}",
-                    "statement_url": f"{host}/modern-slavery-{year}.pdf",
-                    "email_only": 0,
-                    "turnover_band": turnover,
-                    "sectors": sectors,
-                    "source": SYNTHETIC_NOTE,
-                    **{f"declared_{a}": declared.get(a) for a in UK_AREAS},
-                },
-            )
+            statement = {
+                "statement_id": sid,
+                "jurisdiction": jurisdiction,
+                "registry_year": year,
+                "statement_type": "single",
+                "title": name,
+                "registry_url": f"{host}/registry/{sid}",
+                "statement_url": f"{host}/modern-slavery-{year}.pdf",
+                "email_only": 0,
+                "turnover_band": turnover,
+                "sectors": sectors,
+                "source": SYNTHETIC_NOTE,
+                **{f"declared_{a}": declared.get(a) for a in UK_AREAS},
+            }
+            writer.add("statements", statement)
             writer.add(
                 "statement_organisations",
                 {
@@ -460,11 +435,11 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
                 },
             )
             if rng.random() < 0.04:  # email-only or unreadable: no text, as some real entries
-                writer.add("statement_summaries", summary_row(sid, None, [], declared))
+                writer.add("statement_summaries", summary_row(statement, [], impact_confidence))
                 continue
             document_id = hashlib.sha256(f"synthetic-{sid}".encode()).hexdigest()
             target = max(15, min(600, int(rng.lognormvariate(4.6, 0.55))))
-            labels, idx, page_offset = [], 0, 0
+            labelled, idx, page_offset = [], 0, 0
             while idx < target:
                 doc = rng.choice(by_jurisdiction[jurisdiction])
                 last_page = 1
@@ -475,10 +450,8 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
                     if rng.random() < 0.35:
                         text = reword(text, vocab, rng)
                     sentence_id = f"{document_id[:16]}-{idx:05d}"
-                    writer.add(
-                        "sentences",
-                        (sentence_id, document_id, idx, page + page_offset, idx, kind, len(text), text),
-                    )
+                    sentence = (sentence_id, document_id, idx, page + page_offset, idx, kind, len(text), text)
+                    writer.add("sentences", sentence)
                     writer.add(
                         "labels",
                         (
@@ -489,7 +462,7 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
                             label[len(CRITERIA) + 1],
                         ),
                     )
-                    labels.append(label)
+                    labelled.append(labelled_sentence(sentence, label))
                     idx += 1
                     last_page = page or 1
                     if idx >= target:
@@ -522,7 +495,10 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
                     "fetched_at": "2026-01-01T00:00:00+00:00",
                 },
             )
-            writer.add("statement_summaries", summary_row(sid, document_id, labels, declared))
+            writer.add(
+                "statement_summaries",
+                summary_row({**statement, "document_id": document_id}, labelled, impact_confidence),
+            )
     writer.flush()
     conn.execute("INSERT OR REPLACE INTO schema_info (key, value) VALUES ('synthetic', ?)", [SYNTHETIC_NOTE])
     conn.execute("COMMIT")
@@ -532,13 +508,11 @@ def generate(out: Path, target_sentences: int, docs: list[SourceDoc], seed: int 
 
 def make_bench_db(out: Path, sentences: int, source: Path | None = None, seed: int = 1) -> dict:
     """Generate, then build (search, compliance, boilerplate); returns counts and timings."""
-    from msa.build_stage import run_build
-
     start = time.perf_counter()
     docs = source_docs(source)
     counts = generate(out, sentences, docs, seed)
     generated = time.perf_counter()
-    report = run_build(connect(out))
+    report = build_stage.run(connect(out), out.parent)
     built = time.perf_counter()
     return {
         **counts,
