@@ -20,8 +20,9 @@ from publish.changes import (
     previous_statements,
     reading,
 )
+from synthetic.publish_db import build_fixture_db
 from tests.demo_fixture import BRIGHTWATER
-from tests.publish_fixture import build_fixture_db, rows
+from tests.publish_fixture import fetch, rows
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_corpus"
 
@@ -226,12 +227,13 @@ def test_fixture_changes_list_new_sentences_and_verdicts(fixture_db):
     db = connect(fixture_db)
     row = db["statement_changes"].get("uk-2022-HLF00001")
     # Only the Employer Pays line is repeated: the zero-tolerance line names the company differently.
-    assert (row["sentences_then"], row["sentences_now"]) == (5, 8)
-    assert (row["sentences_repeated"], row["sentences_new"], row["sentences_dropped"]) == (1, 7, 4)
+    assert (row["sentences_then"], row["sentences_now"]) == (6, 9)
+    assert (row["sentences_repeated"], row["sentences_new"], row["sentences_dropped"]) == (1, 8, 5)
     assert row["new_impact_sentences"] == 1
     assert "1 new impact sentence (p. 3)" in row["reading"]
     assert json.loads(row["criteria_gained"]) == [
         "signature",
+        "c2_supply_chains",
         "c3_risk_description",
         "c4_remediation",
         "c5_effectiveness",
@@ -415,7 +417,6 @@ def test_what_changed_for_a_year_by_size_of_change(demo_ds):
 
 
 def test_what_changed_page_offers_an_entity_picker_and_links_new_sentences(demo_ds):
-    from tests.publish_fixture import fetch
 
     page = fetch(demo_ds, "/msa/what_changed")
     assert page.status_code == 200 and 'class="msa-entity"' in page.text and BRIGHTWATER in page.text

@@ -16,8 +16,9 @@ from db import connect
 from msa import build_stage
 from msa.paths import METADATA_PATH
 from msa.serve import datasette_app, load_metadata
+from synthetic.publish_db import HARBOURLINE, Line, Statement, statements, write_statement
 from tests.demo_fixture import BRIGHTWATER
-from tests.publish_fixture import HARBOURLINE, Line, Statement, fetch, statements, write_statement
+from tests.publish_fixture import fetch
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
