@@ -188,11 +188,12 @@ def agreement(
     labels: dict[str, dict], pair: tuple[str, str] = ("A", "B")
 ) -> dict[str, dict[str, float | int]]:
     """Per area: statement-level agreement of two passes (count, share, Cohen's kappa) and the
-    Jaccard overlap of their positions where both say addressed."""
+    Jaccard overlap of their positions where both say addressed, over the statements read in both."""
     first, second = pair
+    both = [e for e in labels.values() if {first, second} <= set(e["passes"])]
     out: dict[str, dict[str, float | int]] = {}
     for area in UK_AREAS:
-        readings = [(positions(e, first)[area], positions(e, second)[area]) for e in labels.values()]
+        readings = [(positions(e, first)[area], positions(e, second)[area]) for e in both]
         pairs = [(bool(a), bool(b)) for a, b in readings]
         n = len(pairs)
         agree = sum(a == b for a, b in pairs)

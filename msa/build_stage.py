@@ -2,9 +2,9 @@
 
 Everything here is derived from what crawl, extract and classify stored and is rebuilt from
 scratch on every run, so a build is repeatable and the earlier stages' writes stay fast (no FTS
-triggers, no summary tables kept in step). Order matters: `statement_timeliness` comes first (the
-compliance table carries its flags), then `compliance`, which the impact, verdict, boilerplate and
-statement_changes tables read.
+triggers, no summary tables kept in step). Order matters: `entities` comes first (statement_changes
+reads which entity a statement is by), then `statement_timeliness` (the compliance table carries its
+flags), then `compliance`, which the impact, verdict, boilerplate and statement_changes tables read.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from db.runs import StageReport
 from publish.boilerplate import build_boilerplate
 from publish.changes import build_statement_changes
 from publish.compliance import build_compliance
+from publish.entities import build_entities
 from publish.impact import build_impact_sentences
 from publish.search import build_name_search, build_sentence_search
 from publish.timeliness import build_statement_timeliness
 from publish.verdicts import build_verdict_sentences
 
-BUILD_VERSION = "build-2"
+BUILD_VERSION = "build-3"
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def run(db: sqlite_utils.Database, data_dir: Path, options: BuildOptions = Build
         return result
 
     timed("indexes", create_publish_indexes, db)
+    entity_rows = timed("entities", build_entities, db)
     timeliness_rows = timed("statement_timeliness", build_statement_timeliness, db)
     compliance_rows = timed("compliance", build_compliance, db)
     impact_rows = timed("impact_sentences", build_impact_sentences, db)
@@ -66,6 +68,7 @@ def run(db: sqlite_utils.Database, data_dir: Path, options: BuildOptions = Build
     report.extra.update({f"{table}_indexed": n for table, n in counts.items()})
     report.extra.update(
         {
+            "entities": entity_rows,
             "statement_timeliness_rows": timeliness_rows,
             "compliance_rows": compliance_rows,
             "impact_sentences": impact_rows,

@@ -234,6 +234,43 @@ TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "role": "member or parent (UK group statements); reporting or included (AU)",
         },
     ),
+    "entities": (
+        "One row per real-world organisation or group: registry organisations linked across registries "
+        "and years by their numbers, a named parent, a group or joint statement, one document filed for "
+        "both, or the same name (publish/entity_linking.py). Open entity_overview for its statements.",
+        {
+            "entity_id": "Stable id: ent-{the organisation id of its lead organisation}",
+            "name": "Name of its lead organisation (the one its statements are by)",
+            "n_organisations": "Registry organisations linked into it",
+            "n_statements": "Statements any of them filed",
+            "jurisdictions": "Registries it files in: AU, UK or AU,UK",
+            "first_year": "First registry year with a statement",
+            "last_year": "Last registry year with a statement",
+            "lead_organisation_id": "The organisation it is named after",
+            "n_candidates": "Organisations of other entities a rule was not sure enough to merge into it",
+        },
+    ),
+    "entity_links": (
+        "Which organisation, in which statement and year, belongs to which entity, by what evidence. "
+        "status 'linked': merged (every organisation is linked into exactly one entity); 'candidate': a "
+        "rule was not sure (e.g. the same name with another legal form in the other registry), so the "
+        "organisation stays in its own entity too.",
+        {
+            "entity_id": "The entity",
+            "organisation_id": "The organisation",
+            "statement_id": STATEMENT_ID,
+            "jurisdiction": JURISDICTION,
+            "registry_year": YEAR,
+            "evidence": "How it joined: company_number, abn, acn, arbn (the number it is known by), "
+            "parent_name, group_member (named in one group or joint statement), same_document (filed the "
+            "same document bytes), normalised_name (the same name once legal forms, punctuation and "
+            "&/and are set aside)",
+            "score": "How sure that evidence is, 0-1 (1: the same registered number; candidates 0.5-0.6)",
+            "status": "linked or candidate",
+            "organisation": "The organisation's name",
+            "role": "Its role in the statement: member, parent, reporting or included",
+        },
+    ),
     "documents": (
         "Statement documents fetched (PDF or HTML), stored once by content hash, with their extraction "
         "outcome.",
@@ -604,6 +641,18 @@ HIDDEN = ("crawl_runs", "stage_runs", "schema_info", "compliance_groups", "compl
 # The data dictionary of the canned queries a regulator exports (a query column not named here
 # takes the description of the same-named table column; publish/plugins/msa_datasette.py).
 QUERY_COLUMNS: dict[str, dict[str, str]] = {
+    "entity_overview": {
+        "entity": "The entity (its lead organisation's name)",
+        "organisation": ORGANISATION,
+        "filed_as": "The entity's organisations the statement names",
+        "link": "linked, or candidate (a statement a rule was not sure belongs to the entity)",
+        "evidence": "How those organisations joined the entity (entity_links.evidence)",
+        "score": "The least sure of those links, 0-1",
+        "impact_share_change": "Impact share against the entity's previous statement in the same registry",
+        "au_s16_verdicts": "AU s.16(1) paragraphs a-g: met, partly or not_met (AU statements read)",
+        "uk_areas_declared": "UK areas the registry entry declares",
+        "uk_areas_found": "UK areas the statement's text addresses (UK statements whose text was read)",
+    },
     "compliance_summary": {k: v for k, v in compliance_summary_columns().items() if k != "sectors"},
     "compliance_by_sector": compliance_summary_columns(),
     "missing_content": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from classify.evidence import committed_impact_confidence
 from publish.change_queries import change_queries
 from publish.compliance import AU_COLUMNS, summary_measures
+from publish.entity_queries import entity_queries
 from publish.impact import SOURCE_URL_SQL, STORED_URL_SQL
 from vocabulary.labels import CRITERIA, UK_AREAS
 
@@ -399,6 +400,7 @@ def canned_queries() -> dict[str, dict]:
             "sql": COMPANY_STATEMENTS,
             "params": ["company"],
         },
+        **entity_queries(),
         "company_impact_sentences": {
             "title": "A company's evidence-of-impact sentences, the new ones first",
             "description": (

@@ -14,6 +14,7 @@ from msa.demo import run_demo
 
 BRIGHTWATER_2023 = "uk-2023-Bw7fQ2kd"
 BRIGHTWATER = "Brightwater Foods Limited"
+BRIGHTWATER_AU = "BRIGHTWATER FOODS AUSTRALIA PTY LTD"  # its subsidiary, filing jointly with it (AU)
 
 
 def build_demo_db(data_dir: Path) -> Path:

@@ -15,7 +15,7 @@ import re
 import pytest
 
 from tests.browser_fixture import chromium_page
-from tests.demo_fixture import BRIGHTWATER, BRIGHTWATER_2023
+from tests.demo_fixture import BRIGHTWATER, BRIGHTWATER_2023, BRIGHTWATER_AU
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -98,8 +98,9 @@ def test_journalist_follows_a_company_over_the_years_to_a_csv(page, demo_server)
     assert page.title() == "A company's statements over the years, with their scores · msa"
     page.locator("a.msa-company", has_text=BRIGHTWATER).click()
     page.wait_for_url("**/msa/company_statements?company=*")
-    assert _column(page, "organisation") == [BRIGHTWATER] * 3
-    assert _column(page, "registry_year") == ["2021", "2022", "2023"]
+    # Its own three UK statements, and the AU joint statement of its subsidiary that names it.
+    assert _column(page, "organisation") == [BRIGHTWATER_AU] + [BRIGHTWATER] * 3
+    assert _column(page, "registry_year") == ["2023", "2021", "2022", "2023"]
     company_page = page.url
 
     # Its impact sentences, the new ones marked: every 2023 one is new on the demo corpus.
@@ -126,6 +127,7 @@ def test_journalist_follows_a_company_over_the_years_to_a_csv(page, demo_server)
     page.wait_for_url("**/msa/company_statements.csv?*")
     exported = list(csv.DictReader(io.StringIO(page.locator("pre").inner_text())))
     assert [(r["organisation"], r["registry_year"]) for r in exported] == [
+        (BRIGHTWATER_AU, "2023"),
         (BRIGHTWATER, "2021"),
         (BRIGHTWATER, "2022"),
         (BRIGHTWATER, "2023"),

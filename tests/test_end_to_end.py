@@ -53,7 +53,7 @@ def sql(corpus):
 def test_every_stage_reports(corpus):
     _, lines = corpus
     assert [line.split(":", 1)[0] for line in lines] == ["crawl", "extract", "classify", "build"]
-    assert "statements: 16 seen, 16 new" in lines[0]
+    assert "statements: 21 seen, 21 new" in lines[0]
     assert "0 failed" in lines[1]
 
 
@@ -151,7 +151,8 @@ def test_au_joint_statement_lists_its_entities(ds):
 
 def test_ranked_search_finds_the_recruitment_fee_repayment(ds):
     found = rows(ds, "/msa/search_sentences.json?q=recruitment+fees+repaid&evidence=impact")
-    assert found and found[0]["organisation"].startswith("Brightwater")
+    # Brightwater UK (2023) or its Australian subsidiary (FY2023), which reports fees repaid too
+    assert found and found[0]["organisation"].lower().startswith("brightwater")
 
 
 def test_boilerplate_sentence_is_found_across_organisations(ds):

@@ -153,7 +153,12 @@ def fixture_db(tmp_path):
 
 
 def test_lookup_falls_back_to_the_main_organisation_without_entity_links(fixture_db):
+    from publish.changes import build_statement_changes
+
     db = connect(fixture_db)
+    db.execute("DROP TABLE entity_links")  # the build made them (publish/entities.py): here, none
+    db.execute("DROP TABLE entities")
+    build_statement_changes(db)
     found = previous_statements(db)
     assert found["uk-2022-HLF00001"] == "uk-2021-HLF00001"
     assert found["uk-2023-HLF00001"] == "uk-2022-HLF00001"
@@ -170,6 +175,8 @@ def test_lookup_uses_linked_entities_when_the_table_exists(fixture_db):
     from publish.changes import build_statement_changes
 
     db = connect(fixture_db)
+    db.execute("DROP TABLE entity_links")  # the build's own (publish/entities.py), replaced by these
+    db.execute("DROP TABLE entities")
     db.execute(
         "CREATE TABLE entities (entity_id TEXT PRIMARY KEY, name TEXT, n_organisations INTEGER, "
         "n_statements INTEGER, jurisdictions TEXT, first_year INTEGER, last_year INTEGER)"
@@ -399,11 +406,20 @@ def test_southern_cross_au_verdicts_then_and_now(demo_db):
 
 def test_what_changed_for_one_entity_year_by_year(demo_ds):
     found = rows(demo_ds, "/msa/what_changed.json?entity=Brightwater")
-    assert [(r["registry_year"], r["entity"]) for r in found] == [
-        (y, BRIGHTWATER) for y in (2021, 2022, 2023)
+    # Brightwater's entity spans both registries (publish/entities.py): its AU subsidiary's joint
+    # statement is the first of its AU chain, the UK chain runs 2021-2023.
+    assert sorted((r["registry_year"], r["jurisdiction"], r["entity"]) for r in found) == [
+        (2021, "uk", BRIGHTWATER),
+        (2022, "uk", BRIGHTWATER),
+        (2023, "au", BRIGHTWATER),
+        (2023, "uk", BRIGHTWATER),
     ]
-    assert found[0]["reading"] == "no previous statement"
-    assert found[2]["reading"].startswith("repeats 4% of last year's text word for word")
+    by_statement = {r["statement_id"]: r for r in found}
+    assert by_statement["uk-2021-Bw7fQ2kd"]["reading"] == "no previous statement"
+    assert by_statement["au-2023-2876"]["reading"] == "no previous statement"
+    assert by_statement["uk-2023-Bw7fQ2kd"]["reading"].startswith(
+        "repeats 4% of last year's text word for word"
+    )
     by_id = rows(demo_ds, f"/msa/what_changed.json?entity={found[0]['entity_id']}")
     assert [r["statement_id"] for r in by_id] == [r["statement_id"] for r in found]
 

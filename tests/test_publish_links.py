@@ -7,7 +7,7 @@ import sqlite3
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-from tests.demo_fixture import BRIGHTWATER, BRIGHTWATER_2023
+from tests.demo_fixture import BRIGHTWATER, BRIGHTWATER_2023, BRIGHTWATER_AU
 from tests.publish_fixture import fetch, rows
 
 
@@ -49,7 +49,9 @@ def test_company_page_opened_empty_lists_companies_ranked_by_statements(demo_ds)
     counts = [int(n) for _, _, n in listed]
     assert counts == sorted(counts, reverse=True)
     by_year = rows(demo_ds, listed[0][0].replace("/msa/company_statements?", "/msa/company_statements.json?"))
+    # its three UK statements, and the AU joint statement of its subsidiary that names it
     assert [(r["organisation"], r["registry_year"]) for r in by_year] == [
+        (BRIGHTWATER_AU, 2023),
         (BRIGHTWATER, 2021),
         (BRIGHTWATER, 2022),
         (BRIGHTWATER, 2023),
@@ -62,7 +64,7 @@ def test_organisation_search_results_link_to_the_company_over_the_years(demo_ds)
     href = re.search(rf'<td class="col-name"><a href="([^"]+)">{BRIGHTWATER}</a>', html).group(1)
     assert href == f"/msa/company_statements?company={BRIGHTWATER.replace(' ', '+')}"
     years = rows(demo_ds, href.replace("/msa/company_statements?", "/msa/company_statements.json?"))
-    assert [r["registry_year"] for r in years] == [2021, 2022, 2023]
+    assert [r["registry_year"] for r in years] == [2023, 2021, 2022, 2023]  # the AU joint one first
 
 
 def test_browser_tab_titles_are_the_query_titles(demo_ds):

@@ -31,6 +31,7 @@ TESTED = {
     "late_statements",
     "search_boilerplate",
     "boilerplate_uses",
+    "entity_overview",
     # what changed and its feeds: tests/test_publish_changes.py and tests/test_publish_feeds.py on the
     # demo; here on the fictional corpus
     "what_changed",
@@ -152,6 +153,22 @@ def test_company_statements_over_the_years(ds):
     assert [r["impact_share_change"] for r in found] == [None, 0.167, 0.583]
     assert found[0]["document_url"] == "https://www.harbourline.example/modern-slavery/2021.pdf"
     assert found[0]["registry_url"].endswith("/statement-summary/HLF00001/2021")
+
+
+def test_entity_overview_shows_one_entity_year_by_year_with_its_group_members(ds):
+    # More on the demo corpus, across both registries: tests/test_publish_entities.py.
+    harbourline = rows(ds, "/msa/entity_overview.json?entity=ent-uk-co-90000001")
+    assert [(r["registry_year"], r["link"]) for r in harbourline] == [
+        (2021, "linked"),
+        (2022, "linked"),
+        (2023, "linked"),
+    ]
+    assert harbourline[0]["impact_share_change"] is None and harbourline[1]["impact_share_change"] is not None
+    group = rows(ds, "/msa/entity_overview.json?entity=fellgate")
+    assert [(r["entity"], r["filed_as"]) for r in group] == [
+        ("Fellgate Textiles plc", "Fellgate Textiles plc,Fellgate Dyeing Limited")
+    ]
+    assert rows(ds, "/msa/entity_overview.json?entity=") == []
 
 
 def test_company_statements_finds_group_members_and_needs_a_name(ds):

@@ -1,13 +1,14 @@
 """msa's Datasette plugin for canned-query pages: the search form's valid values and facets, and
-the company picker.
+the company and entity pickers.
 
 Datasette renders every canned-query parameter as a free-text box, so a reader who types
 `remediation`, `United Kingdom` or `FY2022` gets 0 rows and no reason. Here the search page gets
 its choices (criteria and evidence labels from the metadata, which publish/metadata.py
 writes from db/schema.py; jurisdictions and years from the corpus), a line saying which typed
 value matches nothing, and facets with counts over the results. The company page, opened with
-no company, lists the organisations with the most statements. Self-contained (Datasette and
-stdlib only); templates: publish/templates/query-msa-*.html.
+no company, lists the organisations with the most statements; the entity page, opened with no
+entity, lists the entities with the most statements, those in both registries first.
+Self-contained (Datasette and stdlib only); templates: publish/templates/query-msa-*.html.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datasette import hookimpl
 PLUGIN = "msa_datasette"  # the settings block publish/metadata.py writes
 SEARCH_QUERY = "search_sentences"
 COMPANY_QUERY = "company_statements"
+ENTITY_QUERY = "entity_overview"  # publish/entity_queries.py
 COMPANIES_LISTED = 100
 JURISDICTION_NAMES = {"uk": "United Kingdom", "au": "Australia"}
 FILTERS = ("evidence", "criterion", "jurisdiction", "year")
@@ -35,6 +37,13 @@ COMPANIES_SQL = f"""SELECT organisation, count(*) AS statements, min(registry_ye
        max(registry_year) AS last_year, group_concat(DISTINCT jurisdiction) AS jurisdictions
 FROM compliance GROUP BY COALESCE(organisation_id, organisation)
 ORDER BY statements DESC, last_year DESC, organisation LIMIT {COMPANIES_LISTED}"""
+
+
+# The entity picker: entities with the most statements, those in both registries first.
+ENTITIES_SQL = f"""SELECT entity_id, name, n_statements, n_organisations, jurisdictions,
+       first_year, last_year, n_candidates
+FROM entities WHERE n_statements > 0
+ORDER BY length(jurisdictions) DESC, n_statements DESC, last_year DESC, name LIMIT {COMPANIES_LISTED}"""
 
 
 def _config(datasette) -> dict:
@@ -127,6 +136,12 @@ async def _companies(datasette, database: str) -> list[dict]:
     return [{**dict(r), "url": base + "?" + urlencode({"company": r["organisation"]})} for r in found.rows]
 
 
+async def _entities(datasette, database: str) -> list[dict]:
+    found = await datasette.get_database(database).execute(ENTITIES_SQL)
+    base = datasette.urls.query(database, ENTITY_QUERY)
+    return [{**dict(r), "url": base + "?" + urlencode({"entity": r["entity_id"]})} for r in found.rows]
+
+
 @hookimpl
 def prepare_jinja2_environment(env):
     env.globals["msa_facet_counts"] = facet_counts
@@ -134,7 +149,7 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """On the search page: choices, problems and facets; on the company page: the picker."""
+    """On the search page: choices, problems and facets; on the company and entity pages: pickers."""
     if request is None or table is not None or view_name != "table":
         return {}
     query = request.url_vars.get("table")
@@ -144,6 +159,12 @@ def extra_template_vars(view_name, table, database, request, datasette):
             return {"msa_search": await _search_vars(datasette, database, request)}
 
         return search
+    if query == ENTITY_QUERY and not request.args.get("entity", "").strip():
+
+        async def entities():
+            return {"msa_entities": await _entities(datasette, database)}
+
+        return entities
     if query == COMPANY_QUERY and not request.args.get("company", "").strip():
 
         async def companies():
