@@ -67,21 +67,22 @@ def test_adjudication_keeps_what_the_independent_readings_agree_on():
             else:
                 decided += 1
                 assert final[area] in (set(), ab[area] | c[area])
-    assert decided == 4
+    assert decided == 5  # four statements, and uk-2023-Sx2mC9ra repeating au-2022-1503
 
 
 def test_agreement_of_the_independent_pair():
-    """Statement-level agreement of AB and C, pinned as measured when C was added (issue 17)."""
-    shares = {area: a["agree"] for area, a in agreement(LABELS, ("AB", "C")).items()}
-    assert shares == {
-        "org_structure": 25,
-        "policies": 23,
-        "risk_assessment": 25,
-        "due_diligence": 25,
-        "training": 24,
-        "goals": 24,
+    """Statement-level agreement of AB and C over the 30 statements read both ways, as measured
+    (issue 17; the entity statements added five, and uk-2023-Sx2mC9ra repeats au-2022-1503)."""
+    pair = agreement(LABELS, ("AB", "C"))
+    assert {area: (a["agree"], a["statements"]) for area, a in pair.items()} == {
+        "org_structure": (30, 30),
+        "policies": (27, 30),
+        "risk_assessment": (30, 30),
+        "due_diligence": (30, 30),
+        "training": (29, 30),
+        "goals": (29, 30),
     }
-    assert agreement(LABELS, ("AB", "C"))["policies"]["kappa"] == pytest.approx(0.783, abs=1e-3)
+    assert pair["policies"]["kappa"] == pytest.approx(0.772, abs=1e-3)
 
 
 def _check_scores(found, keys, floor):
