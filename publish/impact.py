@@ -53,7 +53,13 @@ def build_impact_sentences(db: sqlite_utils.Database) -> int:
             LEFT JOIN documents d ON d.document_id = s.document_id
             WHERE l.evidence = 'impact' AND c.assessed = 1"""
     )
-    conn.execute(f"CREATE INDEX idx_{TABLE}_year_p ON {TABLE}(registry_year DESC, evidence_p DESC)")
+    # In the canned query's order, with the columns its company and jurisdiction filters read: a
+    # filtered request walks this index alone and reads a table row only for the rows it returns
+    # (a company's 24 impact sentences on 1M synthetic sentences: 71 ms -> 5 ms, bench/bench_serve.py).
+    conn.execute(
+        f"CREATE INDEX idx_{TABLE}_year_p "
+        f"ON {TABLE}(registry_year DESC, evidence_p DESC, organisation, jurisdiction)"
+    )
     conn.execute(f"CREATE INDEX idx_{TABLE}_statement ON {TABLE}(statement_id)")
     conn.commit()
     return db[TABLE].count
