@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from db import connect
 from publish.changes import (
@@ -288,13 +290,19 @@ REPEATED_2023 = {
 }
 
 
+def _read_only(demo_db: Path) -> sqlite_utils.Database:
+    """The shared demo database, opened read-only: `db.connect` would bring its schema up to date,
+    a write under the Datasette that serves the same file immutable to the other tests."""
+    return sqlite_utils.Database(sqlite3.connect(f"file:{demo_db}?mode=ro", uri=True))
+
+
 def _demo_changes(demo_db: Path) -> dict[str, dict]:
-    db = connect(demo_db)
+    db = _read_only(demo_db)
     return {r["statement_id"]: r for r in db.query("SELECT * FROM statement_changes")}
 
 
 def _sentences(demo_db: Path, statement_id: str, change: str) -> list[dict]:
-    db = connect(demo_db)
+    db = _read_only(demo_db)
     return list(
         db.query(
             "SELECT s.text, c.page_no, c.evidence FROM statement_change_sentences c "
@@ -306,7 +314,7 @@ def _sentences(demo_db: Path, statement_id: str, change: str) -> list[dict]:
 
 
 def _all_sentences(demo_db: Path, statement_id: str) -> list[str]:
-    db = connect(demo_db)
+    db = _read_only(demo_db)
     return [
         r[0]
         for r in db.execute(
@@ -382,7 +390,7 @@ def test_brightwater_2022_declares_goals_it_did_not_declare_in_2021(demo_db):
 def test_southern_cross_au_verdicts_then_and_now(demo_db):
     row = _demo_changes(demo_db)["au-2022-1503"]
     assert row["previous_statement_id"] == "au-2021-1187"
-    db = connect(demo_db)
+    db = _read_only(demo_db)
     verdicts = list(
         db.query(
             "SELECT name, then_value, now_value, changed FROM statement_change_verdicts "
