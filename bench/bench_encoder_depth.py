@@ -2,7 +2,8 @@
 
 Why: the criteria issue (16) weighs a deeper frozen encoder (better vectors) against the
 500 sentences/s that ``msa label`` must keep on this 2-core CPU. This prints, in one run and on
-the same real sentences (UK statements of ../shared, in statement order), the sentences/s of the
+the same real sentences (UK statements of ../shared in a seeded order, each in its own order, as
+bench/bench_criteria.py draws them), the sentences/s of the
 committed encoder and of all-MiniLM-L6-v2 cut to each requested depth (exported to a temporary
 folder with training.encoder_export, int8 ONNX, exactly as the committed one was made), and each
 one's speed as a share of the committed one's. Encoding only: rules and heads are not included
@@ -22,18 +23,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classify.encoder import ENCODER_DIR, SentenceEncoder  # noqa: E402
+from training.criteria_data import load_unlabelled  # noqa: E402
 from training.encoder_export import base_encoder_dir, export_encoder  # noqa: E402
-from training.evidence_corpus import statement_texts, uk_statement_keys  # noqa: E402
 
 
 def real_sentences(n: int, shared: str | None) -> list[str]:
-    """The first ``n`` sentences of the UK corpus statements, in statement order."""
-    out: list[str] = []
-    for key in uk_statement_keys(shared):
-        out += statement_texts(key, shared)
-        if len(out) >= n:
-            break
-    return out[:n]
+    """The first ``n`` sentences of the unlabelled UK statements, as bench_criteria draws them."""
+    frame = load_unlabelled(shared)
+    return [] if frame is None else frame["sentence"].head(n).tolist()
 
 
 def rate(folder: Path, sentences: list[str]) -> float:
