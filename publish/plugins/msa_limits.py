@@ -13,6 +13,10 @@ cross-join queries (bench/fault_flood.py):
   length limit, so `randomblob(500000000)` fails before allocating), a row at most
   `max_columns` values, a whole result at most `max_result_bytes` (counted row by row as rows
   are fetched). Each refusal names its limit.
+- A failed query's exception has the frames that ran it cleared in its SQL thread
+  (`release_frames`): otherwise its cursor is finalized by the garbage collector on the event
+  loop's thread, which then waits on the connection's mutex while the next query runs on it, and
+  every page froze for up to the arbitrary-SQL time limit under a mixed flood.
 - Writes are refused with 405 before Datasette sees them (it would answer 500), and a refused
   request logs one access line: Datasette 0.65's default error handler prints a rich traceback
   with locals for every 4xx, and outside an `except` block fails itself, turning a 404 into a 500.
@@ -27,12 +31,14 @@ import asyncio
 import json
 import re
 import sqlite3
+import traceback
 import weakref
 from html import escape
 from urllib.parse import parse_qsl, urlencode
 
 import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
+from datasette.database import Database
 from datasette.views.base import DatasetteError
 
 PLUGIN = "msa-limits"
@@ -56,6 +62,46 @@ SQLITE_REFUSALS = {
 # The rich traceback is the 62.8 KB log entry per refused request, and the 500 answered where a
 # 404 was meant; without rich, Datasette's own handler renders the error page and logs nothing.
 default_exception_handler.rich = None
+
+
+def release_frames(error: BaseException) -> None:
+    """Clear the finished frames behind `error` and the exceptions chained to it.
+
+    A failed query's exception keeps the frame that ran it, and so its cursor, alive. That
+    exception dies on the event loop's thread, in a reference cycle, and the garbage collector
+    finalizes the cursor there: `sqlite3_reset` then waits on the connection's mutex while the
+    SQL thread runs the next query on it (a 1 s recursive CTE froze every page for up to 1 s).
+    Cleared here, in the SQL thread, the cursor is freed where its connection is idle.
+    """
+    seen: set[int] = set()
+    stack = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        stack += [current.__cause__, current.__context__]
+        stack += [arg for arg in current.args if isinstance(arg, BaseException)]
+
+
+_datasette_execute_fn = Database.execute_fn
+
+
+async def execute_fn_releasing_frames(self, fn):
+    """Datasette's `Database.execute_fn`, with the frames of a failed query released in its thread."""
+
+    def releasing(conn):
+        try:
+            return fn(conn)
+        except BaseException as error:
+            release_frames(error)
+            raise
+
+    return await _datasette_execute_fn(self, releasing)
+
+
+Database.execute_fn = execute_fn_releasing_frames
 
 
 class ResultTooLarge(sqlite3.OperationalError):
