@@ -6,6 +6,11 @@ only postings. Next to the text it indexes a `tags` column of prefixed tokens (`
 jurisdiction or year is a single MATCH: FTS5 intersects posting lists instead of joining every
 hit to `labels` before ranking, which is what keeps a common word fast on millions of rows.
 The prefixes keep tags from matching words a reader types ("action", "commitment").
+
+A jurisdiction and a year together are one tag (`jy_uk_2023`): bm25 counts every row holding each
+phrase of the MATCH, so `j_uk AND y_2023` made it walk some 3.3 million postings per search on the
+5M-sentence bench corpus (632 ms for a 1% word, against 92 ms unfiltered); the one tag holds a
+tenth as many.
 """
 
 from __future__ import annotations
@@ -39,7 +44,9 @@ def build_sentence_search(db: sqlite_utils.Database) -> int:
         """CREATE TEMP TABLE document_tags AS
            SELECT ss.document_id AS document_id,
                   group_concat(DISTINCT 'j_' || st.jurisdiction) || ',' ||
-                  group_concat(DISTINCT 'y_' || COALESCE(st.registry_year, 'unknown')) AS tags
+                  group_concat(DISTINCT 'y_' || COALESCE(st.registry_year, 'unknown')) || ',' ||
+                  group_concat(DISTINCT 'jy_' || st.jurisdiction || '_'
+                                        || COALESCE(st.registry_year, 'unknown')) AS tags
            FROM statement_summaries ss JOIN statements st ON st.statement_id = ss.statement_id
            WHERE ss.document_id IS NOT NULL GROUP BY ss.document_id"""
     )

@@ -115,9 +115,11 @@ def test_fts_query_quotes_what_people_type():
     assert plugin.fts_query("OR NOT fees AND") == '"fees"'
     assert plugin.fts_query('" ( ** ') == ""
     assert plugin.search_match("fees", "Impact", "c4_remediation", "UK", "2023") == (
-        'text : ("fees") AND tags : "ev_impact" AND tags : "cr_c4_remediation" AND tags : "j_uk" '
-        'AND tags : "y_2023"'
+        'text : ("fees") AND tags : "ev_impact" AND tags : "cr_c4_remediation" AND tags : "jy_uk_2023"'
     )
+    assert plugin.search_match("fees", "", "", "UK", "") == 'text : ("fees") AND tags : "j_uk"'
+    assert plugin.search_match("fees", "", "", "", 2023) == 'text : ("fees") AND tags : "y_2023"'
+    assert plugin.search_match("fees", "", "", "uk'", "20;23") == 'text : ("fees") AND tags : "jy_uk_2023"'
     assert plugin.search_match("", "impact", "", "", "") == plugin.NO_MATCH
     assert (
         plugin.search_match("fees", "impact' OR 1", None, None, None)

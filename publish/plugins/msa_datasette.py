@@ -67,8 +67,12 @@ def fts_query(q: str | None) -> str:
     return " ".join(out)
 
 
-def _tag(prefix: str, value: str | None) -> str | None:
-    value = _TAG_VALUE.sub("", str(value or "").strip().lower())
+def _tag_value(value: str | int | None) -> str:
+    return _TAG_VALUE.sub("", str(value or "").strip().lower())
+
+
+def _tag(prefix: str, value: str | int | None) -> str | None:
+    value = _tag_value(value)
     return f'tags : "{prefix}{value}"' if value else None
 
 
@@ -83,7 +87,11 @@ def search_match(
     terms = fts_query(q)
     if not terms:
         return NO_MATCH
-    filters = [_tag("ev_", evidence), _tag("cr_", criterion), _tag("j_", jurisdiction), _tag("y_", year)]
+    place = [_tag("j_", jurisdiction), _tag("y_", year)]
+    if all(place):
+        # one tag for both (publish/search.py): bm25 would count the postings of each separately
+        place = [_tag("jy_", f"{_tag_value(jurisdiction)}_{_tag_value(year)}")]
+    filters = [_tag("ev_", evidence), _tag("cr_", criterion), *place]
     return " AND ".join([f"text : ({terms})", *[f for f in filters if f]])
 
 
