@@ -125,3 +125,36 @@ def test_fts_query_quotes_what_people_type():
         plugin.search_match("fees", "impact' OR 1", None, None, None)
         == 'text : ("fees") AND tags : "ev_impactor1"'
     )
+
+
+def test_a_document_filed_for_two_places_and_years_matches_only_its_own_pairs(tmp_path):
+    """A jurisdiction and a year filter together match the pairs a document was filed for, not
+    their cross product (with separate j_ and y_ tags, uk-2022 + au-2023 matched uk + 2023)."""
+    db = connect(tmp_path / "msa.db")
+    for st in statements():
+        write_statement(db, st)
+    uk = db.execute(
+        "SELECT ss.document_id, st.registry_year FROM statement_summaries ss "
+        "JOIN statements st USING (statement_id) WHERE st.jurisdiction = 'uk' AND ss.document_id IS NOT NULL "
+        "ORDER BY ss.statement_id LIMIT 1"
+    ).fetchone()
+    au = db.execute(
+        "SELECT statement_id, registry_year FROM statements WHERE jurisdiction = 'au' AND registry_year != ? "
+        "ORDER BY statement_id LIMIT 1",
+        [uk[1]],
+    ).fetchone()
+    db.execute("UPDATE statement_summaries SET document_id = ? WHERE statement_id = ?", [uk[0], au[0]])
+    build_stage.run(db, tmp_path)
+    plugin = load_plugin()
+
+    def documents(jurisdiction: str, year: int) -> set[str]:
+        tags = plugin.search_match("any", "", "", jurisdiction, year).split(" AND ", 1)[1]  # no words
+        rows = db.execute(
+            "SELECT DISTINCT s.document_id FROM sentences_fts f JOIN sentences s ON s.rowid = f.rowid "
+            "WHERE sentences_fts MATCH ?",
+            [tags],
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    assert uk[0] in documents("uk", uk[1]) and uk[0] in documents("au", au[1])
+    assert uk[0] not in documents("uk", au[1]) and uk[0] not in documents("au", uk[1])
