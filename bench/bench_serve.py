@@ -1,7 +1,8 @@
 """Serving benchmark: p50/p95 latency of every canned query and of the ranked search under load.
 
 1. Makes (or reuses) a SYNTHETIC database of --sentences sentences (synthetic/bench_db.py).
-2. Serves it with `msa serve` (a metadata copy whose title and description say it is synthetic).
+2. Serves it with `msa serve` (a metadata copy whose title and description say it is synthetic),
+   once per worker count in --workers: one worker (the baseline) and msa's default.
 3. Picks parameters from the data: search words at several frequencies, company names, sectors,
    boilerplate ids, so that each query runs as people would run it.
 4. Drives the server from a second process (bench/load_driver.py) on localhost.
@@ -28,7 +29,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from msa.paths import METADATA_PATH  # noqa: E402
-from msa.serve import DEFAULT_SETTINGS  # noqa: E402
+from msa.serve import DEFAULT_SETTINGS, default_workers  # noqa: E402
 from publish.dashboard import dashboard  # noqa: E402
 from synthetic.bench_db import SYNTHETIC_NOTE, make_bench_db  # noqa: E402
 from tests.publish_fixture import http_get, start_msa_serve  # noqa: E402
@@ -215,32 +216,65 @@ def corpus_facts(db: Path) -> dict:
 
 
 def markdown(result: dict) -> str:
-    facts, load, machine = result["corpus"], result["load"], result["machine"]
+    """The report: one p95 column per worker count, the first (one worker) the baseline."""
+    facts, machine, runs = result["corpus"], result["machine"], result["runs"]
     limit = DEFAULT_SETTINGS["sql_time_limit_ms"]
+    counts = list(runs)
+    first = runs[counts[0]]
     lines = [
         "# Serving benchmark (synthetic corpus)",
         "",
         f"- Database: {facts['bytes'] / 1e9:.2f} GB, {facts['sentences']:,} sentences, "
         f"{facts['statements']:,} statements ({facts['synthetic_statements']:,} synthetic), "
         f"{facts['organisations']:,} organisations",
-        f"- Served by `msa serve` (Datasette, immutable; sql_time_limit_ms={limit}),"
-        f" driven from a second process: {load['requests']} requests, concurrency {load['concurrency']}, "
-        f"{load['throughput_rps']} req/s over {load['wall_seconds']} s",
+        f"- Served by `msa serve --workers N` (Datasette, immutable; sql_time_limit_ms={limit}), driven "
+        f"from a second process: {first['requests']} requests per run, concurrency {first['concurrency']}",
+    ]
+    for n, load in runs.items():
+        lines.append(
+            f"- {n} worker(s): {load['throughput_rps']} req/s over {load['wall_seconds']} s, "
+            f"server start {load['server_startup_seconds']} s"
+        )
+    lines += [
         f"- Machine: {machine['cpus']} CPUs, load average before {machine['loadavg_before']}, "
         f"after {machine['loadavg_after']} (shared with other work)",
         "",
-        "| query | variant | p50 ms | p95 ms | max ms | errors |",
-        "|---|---|---:|---:|---:|---:|",
+        "| query | variant | " + " | ".join(f"p95 ms, {n} worker(s)" for n in counts) + " | ratio | errors |",
+        "|---|---|" + "---:|" * (len(counts) + 2),
     ]
-    for v in load["variants"]:
-        lines.append(
-            f"| {v['query']} | {v['variant']} | {v.get('p50_ms', '-')} | {v.get('p95_ms', '-')} | "
-            f"{v.get('max_ms', '-')} | {v['errors']} |"
-        )
-    lines += ["", "| query (all variants) | p50 ms | p95 ms | errors |", "|---|---:|---:|---:|"]
-    for name, s in load["queries"].items():
-        lines.append(f"| {name} | {s.get('p50_ms', '-')} | {s.get('p95_ms', '-')} | {s['errors']} |")
+
+    def row(name: str, variant: str, stats: list[dict]) -> str:
+        p95 = [s.get("p95_ms") for s in stats]
+        ratio = f"{p95[0] / p95[-1]:.2f}x" if p95[0] and p95[-1] else "-"
+        cells = " | ".join(str(v if v is not None else "-") for v in p95)
+        return f"| {name} | {variant} | {cells} | {ratio} | {sum(s['errors'] for s in stats)} |"
+
+    for i, v in enumerate(first["variants"]):
+        lines.append(row(v["query"], v["variant"], [runs[n]["variants"][i] for n in counts]))
+    lines += ["", "All variants of each query:", ""]
+    lines += ["| query | | " + " | ".join(f"p95 ms, {n}" for n in counts) + " | ratio | errors |"]
+    lines += ["|---|---|" + "---:|" * (len(counts) + 2)]
+    for name in first["queries"]:
+        lines.append(row(name, "all", [runs[n]["queries"][name] for n in counts]))
     return "\n".join(lines) + "\n"
+
+
+def run_load(db: Path, plan_path: Path, workers: int, requests: int, concurrency: int) -> dict:
+    """Serve `db` with `workers` processes and drive it with the plan; the load driver's figures."""
+    started = time.perf_counter()
+    metadata = str(synthetic_metadata(db.parent))
+    proc, base = start_msa_serve(db, "--metadata", metadata, "--workers", str(workers), timeout=600)
+    try:
+        http_get(base + "/msa")  # first page: Datasette inspects the immutable file
+        startup = round(time.perf_counter() - started, 1)
+        out = db.parent / f"bench_load_{workers}.json"
+        driver = [sys.executable, str(REPO_ROOT / "bench" / "load_driver.py"), "--base", base]
+        driver += ["--plan", str(plan_path), "--requests", str(requests), "--concurrency", str(concurrency)]
+        subprocess.run([*driver, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+        return {**json.loads(out.read_text()), "server_startup_seconds": startup}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def main() -> None:
@@ -251,6 +285,12 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="make the database even if it exists")
     parser.add_argument("--requests", type=int, default=40, help="measured requests per variant")
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, default_workers()],
+        help="worker counts, one run each, the first the baseline (default: 1 and msa's default)",
+    )
     args = parser.parse_args()
     if REPO_ROOT in args.db.resolve().parents:
         parser.error("--db must be outside the repository")
@@ -263,46 +303,18 @@ def main() -> None:
     plan_path = args.db.parent / "bench_plan.json"
     plan_path.write_text(json.dumps(requests, indent=2))
     loadavg_before = [round(x, 2) for x in os.getloadavg()]
-    started = time.perf_counter()
-    proc, base = start_msa_serve(args.db, "--metadata", str(synthetic_metadata(args.db.parent)), timeout=600)
-    try:
-        http_get(base + "/msa")  # first page: Datasette inspects the immutable file
-        startup = round(time.perf_counter() - started, 1)
-        out = args.db.parent / "bench_load.json"
-        subprocess.run(
-            [
-                sys.executable,
-                str(REPO_ROOT / "bench" / "load_driver.py"),
-                "--base",
-                base,
-                "--plan",
-                str(plan_path),
-                "--requests",
-                str(args.requests),
-                "--concurrency",
-                str(args.concurrency),
-                "--out",
-                str(out),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        load = json.loads(out.read_text())
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    runs = {n: run_load(args.db, plan_path, n, args.requests, args.concurrency) for n in args.workers}
     result = {
         "corpus": corpus_facts(args.db),
         "generated": generated,
         "picked": picked,
-        "server_startup_seconds": startup,
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "loadavg_before": loadavg_before,
             "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         },
-        "load": load,
+        "runs": runs,
     }
     (args.db.parent / "bench_results.json").write_text(json.dumps(result, indent=2, default=str))
     report = markdown(result)

@@ -22,6 +22,7 @@ copy: what msa served before) and with them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import math
@@ -84,14 +85,18 @@ def timed_get(base: str, path: str, timeout: float = CLIENT_TIMEOUT_S) -> tuple[
         conn.close()
 
 
-def datasette_pid(serve_pid: int) -> int:
-    """The Datasette process `msa serve` runs (its child), or the process itself without one."""
-    children = Path(f"/proc/{serve_pid}/task/{serve_pid}/children")
-    try:
-        pids = children.read_text().split()
-    except OSError:
-        return serve_pid
-    return int(pids[0]) if pids else serve_pid
+def server_pids(serve_pid: int) -> list[int]:
+    """Every process under `msa serve` (its serving child, that one's workers), or itself without any."""
+    found, stack = [], [serve_pid]
+    while stack:
+        pid = stack.pop()
+        try:
+            children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            continue
+        found += children
+        stack += children
+    return found or [serve_pid]
 
 
 def memory_mb(pid: int, field: str = "VmRSS") -> float | None:
@@ -105,24 +110,33 @@ def memory_mb(pid: int, field: str = "VmRSS") -> float | None:
     return None
 
 
-class Watchdog(threading.Thread):
-    """Tracks a process's peak RSS and kills it past a cap."""
+def total_memory_mb(pids: list[int], field: str = "VmRSS") -> float | None:
+    """The figure summed over the live ones of `pids` (VmHWM: the sum of their peaks); None if none lives."""
+    figures = [mb for mb in (memory_mb(pid, field) for pid in pids) if mb is not None]
+    return sum(figures) if figures else None
 
-    def __init__(self, pid: int, cap_mb: float):
+
+class Watchdog(threading.Thread):
+    """Tracks the server's processes' summed peak RSS and kills them all past a cap (as the OOM killer
+    would take the machine's largest process)."""
+
+    def __init__(self, pids: list[int], cap_mb: float):
         super().__init__(daemon=True)
-        self.pid, self.cap_mb = pid, cap_mb
+        self.pids, self.cap_mb = pids, cap_mb
         self.peak_mb, self.killed = 0.0, False
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.wait(0.1):
-            rss = memory_mb(self.pid)
+            rss = total_memory_mb(self.pids)
             if rss is None:
                 return
             self.peak_mb = max(self.peak_mb, rss)
             if rss > self.cap_mb:
                 self.killed = True
-                os.kill(self.pid, signal.SIGKILL)
+                for pid in self.pids:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
                 return
 
 
@@ -230,8 +244,8 @@ def run_flood_scenario(
         if not bounded:
             extra = ["--metadata", str(unbounded_metadata(Path(tmp)))]
         proc, base = start_msa_serve(db_path, *extra)
-        pid = datasette_pid(proc.pid)
-        watchdog = Watchdog(pid, rss_cap_mb)
+        pids = server_pids(proc.pid)
+        watchdog = Watchdog(pids, rss_cap_mb)
         watchdog.start()
         try:
             heavy = [sql_path(randomblob_sql(blob_bytes)), sql_path(RECURSIVE_COUNTER)]
@@ -243,7 +257,7 @@ def run_flood_scenario(
                 "cross_join": run_phase(base, [[sql_path(CROSS_JOIN)]] * cross_joins, seconds, sample_every),
             }
             _, status = timed_get(base, "/-/versions.json", timeout=10)
-            peak = memory_mb(pid, "VmHWM") or watchdog.peak_mb
+            peak = total_memory_mb(pids, "VmHWM") or watchdog.peak_mb
         finally:
             watchdog.stop.set()
             proc.terminate()

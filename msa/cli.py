@@ -234,13 +234,20 @@ def build(data_dir: Path) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Another Datasette metadata file (default: the repository's datasette_metadata.json).",
 )
-def serve(data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes serving the port (default: one per CPU, at most 4).",
+)
+def serve(
+    data_dir: Path, host: str, port: int, allow_robots: bool, metadata: Path | None, workers: int | None
+) -> None:
     """Serve the corpus with Datasette (read-only, immutable)."""
     path = db_path(data_dir)
     if not path.exists():
         raise click.ClickException(f"{path} does not exist: run `msa run` or `msa demo` first")
     extra = {"metadata": metadata} if metadata else {}
-    sys.exit(run_serve(path, host=host, port=port, allow_robots=allow_robots, **extra))
+    sys.exit(run_serve(path, host=host, port=port, allow_robots=allow_robots, workers=workers, **extra))
 
 
 @main.command()

@@ -1,11 +1,9 @@
-"""Datasette as the child of `msa serve`: it dies with its parent.
+"""A process that dies with its parent: the serving process of `msa serve` and its workers.
 
 Why: a `kill -9` of `msa serve` passes nothing on, and a Datasette left behind keeps serving the
 port. On Linux the kernel sends this process SIGKILL when its parent dies (PR_SET_PDEATHSIG);
 elsewhere a thread checks the parent every half second. Killing is safe: Datasette serves the
 database read-only and immutable, so it has nothing to flush.
-
-    python -m msa.serve_child PARENT_PID serve -i msa.db ...   (then the arguments of `datasette`)
 """
 
 from __future__ import annotations
@@ -36,15 +34,3 @@ def die_with_parent(parent_pid: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent_pid,), daemon=True).start()
     if os.getppid() != parent_pid:  # the parent died before the call above took effect
         sys.exit(f"msa serve (pid {parent_pid}) exited before Datasette started")
-
-
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    die_with_parent(int(argv[0]))
-    from datasette.cli import cli
-
-    cli.main(args=argv[1:], prog_name="datasette")
-
-
-if __name__ == "__main__":
-    main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 from pathlib import Path
@@ -11,14 +12,18 @@ import pytest
 
 from msa.paths import METADATA_PATH
 from msa.serve import (
+    CONFIG_ENV,
     DEFAULT_SETTINGS,
+    MAX_DEFAULT_WORKERS,
     PLUGINS_DIR,
     TEMPLATES_DIR,
     WritableQueryError,
     datasette_app,
-    datasette_command,
+    default_workers,
     load_metadata,
+    worker_config,
 )
+from msa.serve_workers import WARM_PATHS, warm_up, worker_datasette
 from synthetic.publish_db import build_fixture_db
 from tests.publish_fixture import fetch, http_get, rows, start_msa_serve
 
@@ -33,15 +38,25 @@ def ds(db_path):
     return datasette_app(db_path)
 
 
-def test_command_serves_immutable_with_limits_plugin_and_templates(db_path):
-    cmd = datasette_command(db_path, port=8123)
-    assert cmd[cmd.index("-i") + 1] == str(db_path)
-    settings = {cmd[i + 1]: cmd[i + 2] for i, part in enumerate(cmd) if part == "--setting"}
-    assert settings["sql_time_limit_ms"] == "3000" and settings["max_returned_rows"] == "1000"
-    assert settings["allow_csv_stream"] == "on" and settings["allow_download"] == "off"
-    assert cmd[cmd.index("--plugins-dir") + 1] == str(PLUGINS_DIR)
-    assert cmd[cmd.index("--template-dir") + 1] == str(TEMPLATES_DIR)
-    assert cmd[cmd.index("--metadata") + 1] == str(METADATA_PATH)
+def test_workers_build_the_app_from_the_config_msa_serve_gives_them(db_path, monkeypatch):
+    config = worker_config(db_path, METADATA_PATH, dict(DEFAULT_SETTINGS), "s" * 64)
+    monkeypatch.setenv(CONFIG_ENV, config)
+    ds = worker_datasette()
+    assert ds.databases["msa"].is_mutable is False and ds.immutables == {str(db_path)}
+    assert ds.setting("sql_time_limit_ms") == 3000 and ds.setting("max_returned_rows") == 1000
+    assert ds.setting("allow_csv_stream") is True and ds.setting("allow_download") is False
+    assert ds.plugins_dir == str(PLUGINS_DIR) and ds.template_dir == str(TEMPLATES_DIR)
+    assert ds.metadata("title") == json.loads(METADATA_PATH.read_text())["title"]
+    assert ds._secret == "s" * 64  # one secret for all workers: a value one signs, another reads
+
+
+def test_a_worker_warms_up_on_pages_that_exist(ds):
+    statuses = asyncio.run(warm_up(ds.app()))
+    assert set(statuses) == set(WARM_PATHS) and set(statuses.values()) == {200}, statuses
+
+
+def test_workers_default_to_one_per_cpu_at_most_four():
+    assert 1 <= default_workers() <= MAX_DEFAULT_WORKERS == 4
 
 
 def test_app_is_immutable_and_bounded(ds):
@@ -61,8 +76,6 @@ def test_writes_are_refused(ds, db_path):
         response = fetch(ds, "/msa.json?" + urlencode({"sql": sql}))
         assert response.status_code == 400, sql
     # A POST to a canned query does not run it as a write (Datasette 0.65 answers 500 for read-only ones).
-    import asyncio
-
     assert (
         asyncio.run(ds.client.post("/msa/search_boilerplate", data={"min_organisations": "1"})).status_code
         >= 400

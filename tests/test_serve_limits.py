@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bench.fault_flood import CROSS_JOIN, RECURSIVE_COUNTER, datasette_pid, memory_mb, timed_get
+from bench.fault_flood import CROSS_JOIN, RECURSIVE_COUNTER, server_pids, timed_get, total_memory_mb
 from synthetic.publish_db import build_fixture_db
 from tests.publish_fixture import http_get, start_msa_serve
 
@@ -51,9 +51,9 @@ def _padded_fixture(path: Path, extra_sentences: int = 3000) -> Path:
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("limits")
     db = _padded_fixture(folder / "msa.db")
-    proc, base = start_msa_serve(db)
+    proc, base = start_msa_serve(db, "--workers", "2")  # the bounds must hold across workers
     try:
-        yield base, datasette_pid(proc.pid), folder / "serve.log"
+        yield base, server_pids(proc.pid), folder / "serve.log"
     finally:
         proc.terminate()
         proc.wait(timeout=20)
@@ -65,26 +65,26 @@ def _get_json(base: str, path: str) -> tuple[int, dict]:
 
 
 def test_randomblob_is_refused_before_the_server_allocates_it(server):
-    base, pid, _ = server
-    before = memory_mb(pid, "VmHWM")
+    base, pids, _ = server
+    before = total_memory_mb(pids, "VmHWM")
     status, body = _get_json(base, _sql("select randomblob(500000000)"))
     assert status == 400
     assert "at most 2,000,000 bytes" in body["error"] and "max_value_bytes" in body["error"]
     status, html = http_get(base + _sql("select randomblob(500000000)", fmt=""))
     assert status == 400 and "at most 2,000,000 bytes" in html
-    assert memory_mb(pid, "VmHWM") - before < 100  # peak RSS: unbounded, it grew by gigabytes
+    assert total_memory_mb(pids, "VmHWM") - before < 100  # peak RSS: unbounded, it grew by gigabytes
 
 
 def test_a_result_too_large_in_total_is_cut_off_naming_the_limit(server):
-    base, pid, _ = server
-    before = memory_mb(pid, "VmHWM")
+    base, pids, _ = server
+    before = total_memory_mb(pids, "VmHWM")
     many_rows = "select randomblob(1000000) from sentences limit 1000"
     status, body = _get_json(base, _sql(many_rows))
     assert status == 400 and "at most 32,000,000 bytes per query" in body["error"]
     wide_row = "select " + ", ".join(["randomblob(1900000)"] * 150)
     status, body = _get_json(base, _sql(wide_row))
     assert status == 400 and "a row may have at most 100 columns here (max_columns)" in body["error"]
-    assert memory_mb(pid, "VmHWM") - before < 150
+    assert total_memory_mb(pids, "VmHWM") - before < 150
 
 
 def test_a_where_clause_is_bounded_like_arbitrary_sql(server):

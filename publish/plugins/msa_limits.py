@@ -8,7 +8,9 @@ cross-join queries (bench/fault_flood.py):
   than pages and canned queries (Datasette's `_timelimit`, forced), and at most
   `arbitrary_sql_concurrency` at once: a request that finds no free slot within
   `arbitrary_sql_wait_ms` is answered 503, naming the limit. The SQL threads the slots leave free
-  keep pages and canned queries answering.
+  keep pages and canned queries answering. Under `msa serve` the slots are locked files in the
+  folder msa serve names in the `slots_dir` setting (`FileSlots`), shared by all its worker processes, so the
+  bound holds for the server; in-process (tests), one semaphore per event loop.
 - Every query is bounded in what it returns: a value may be at most `max_value_bytes` (SQLite's
   length limit, so `randomblob(500000000)` fails before allocating), a row at most
   `max_columns` values, a whole result at most `max_result_bytes` (counted row by row as rows
@@ -29,12 +31,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import sqlite3
 import traceback
 import weakref
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: slots per process only
+    fcntl = None
 
 import datasette.handle_exception as default_exception_handler
 from datasette import hookimpl
@@ -50,7 +59,9 @@ DEFAULTS = {
     "max_value_bytes": 2_000_000,
     "max_columns": 100,
     "max_result_bytes": 32_000_000,
+    "slots_dir": None,  # msa serve's folder of arbitrary-SQL slots, shared by its worker processes
 }
+SLOT_POLL_S = 0.01
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _DATABASE_PATH = re.compile(r"^/[^/.]+(\.\w+)?$")
 # SQLite's own words for a refusal by a limit set in prepare_connection, and the limit's name.
@@ -245,11 +256,74 @@ def _stating_limits(send, config: dict):
     return wrapped
 
 
+class FileSlots:
+    """`count` slots shared by every process that opens the same folder: a slot is a locked file.
+
+    Why files: the worker processes of one `msa serve` share no memory, and a lock (flock) is
+    let go by the kernel when its holder dies, so a killed worker never keeps a slot.
+    """
+
+    def __init__(self, folder: Path, count: int):
+        self.paths = [folder / f"slot-{i}" for i in range(count)]
+
+    def try_acquire(self) -> int | None:
+        """A held slot's file descriptor, or None when every slot is held."""
+        for path in self.paths:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                os.close(fd)
+        return None
+
+    async def acquire(self, timeout_s: float) -> int | None:
+        """Wait up to `timeout_s` for a slot (polling); its descriptor, or None when none came free."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while (fd := self.try_acquire()) is None:
+            if loop.time() >= deadline:
+                return None
+            await asyncio.sleep(SLOT_POLL_S)
+        return fd
+
+    @staticmethod
+    def release(fd: int) -> None:
+        os.close(fd)  # closing the last descriptor of the open file lets go of its lock
+
+
+class LoopSlots:
+    """The same slots for one process: one semaphore per event loop (an in-process client, as in the
+    tests, runs each request in a new loop)."""
+
+    def __init__(self, count: int):
+        self.count = count
+        self.gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    async def acquire(self, timeout_s: float) -> asyncio.Semaphore | None:
+        gate = self.gates.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(self.count))
+        try:
+            await asyncio.wait_for(gate.acquire(), timeout_s)
+        except TimeoutError:
+            return None
+        return gate
+
+    @staticmethod
+    def release(gate: asyncio.Semaphore) -> None:
+        gate.release()
+
+
+def query_slots(count: int, folder: str | None) -> FileSlots | LoopSlots:
+    """Slots shared across the server's processes where msa serve gave a folder, else per process."""
+    if folder and fcntl is not None and Path(folder).is_dir():
+        return FileSlots(Path(folder), count)
+    return LoopSlots(count)
+
+
 @hookimpl
 def asgi_wrapper(datasette):
     def wrap(app):
-        # one semaphore per event loop: an in-process client (tests) runs each request in a new one
-        gates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        slots: dict[int, FileSlots | LoopSlots] = {}  # by configured count (read per request)
 
         async def limited(scope, receive, send):
             if scope["type"] != "http":
@@ -266,14 +340,13 @@ def asgi_wrapper(datasette):
             limit_ms = int(config["arbitrary_sql_time_limit_ms"])
             query = urlencode(with_time_limit(params, limit_ms)).encode("latin-1")
             scope = {**scope, "query_string": query}
-            loop = asyncio.get_running_loop()
-            slots = gates.setdefault(loop, asyncio.Semaphore(int(config["arbitrary_sql_concurrency"])))
+            count = int(config["arbitrary_sql_concurrency"])
+            gate = slots.setdefault(count, query_slots(count, config["slots_dir"]))
             wait_ms = int(config["arbitrary_sql_wait_ms"])
-            try:
-                await asyncio.wait_for(slots.acquire(), wait_ms / 1000)
-            except TimeoutError:
+            held = await gate.acquire(wait_ms / 1000)
+            if held is None:
                 message = (
-                    f"too many SQL queries at once: msa runs at most {config['arbitrary_sql_concurrency']} "
+                    f"too many SQL queries at once: msa runs at most {count} "
                     f"queries written in the query box at a time (arbitrary_sql_concurrency), and none "
                     f"came free within {wait_ms:,} ms; try again shortly, or use a canned query"
                 )
@@ -281,7 +354,7 @@ def asgi_wrapper(datasette):
             try:
                 await app(scope, receive, _stating_limits(send, config))
             finally:
-                slots.release()
+                gate.release(held)
 
         return limited
 
