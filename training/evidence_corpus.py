@@ -7,7 +7,9 @@ statement's sentences in order, the same way every time:
 - ``ukh-<part>-<ID>``: a statement of the 981-statement UK corpus
   (research/corpus/hackathon_uk_training, ``source`` ``labeled`` or ``hidden``, IDs repeat across
   the two parts), split by ``shared_corpus.split_sentences``;
-- ``doc-<file name>``: a PDF in research/statement_docs, as msa's extractor gives it.
+- ``doc-<file name>``: a PDF in research/statement_docs, as msa's extractor gives it;
+- ``aue-<statement_id>``: an Australian statement of labels/aims_au_expert_dev.csv, its sentences
+  in the experts' order (the criteria experts' split; the evidence labels are made here).
 
 Statements listed in labels/evidence_reserved_statements.txt (``uk-hackathon-<ID>``) are never
 offered: the ID is ambiguous between the corpus's two parts, so both parts' rows are left out.
@@ -21,6 +23,8 @@ from pathlib import Path
 import pandas as pd
 
 from training.criteria_au_check import STATEMENT_DOCS, statement_sentences
+from training.criteria_au_expert import SOURCE as AU_EXPERT_SOURCE
+from training.criteria_au_expert import load_au_expert
 from training.shared_corpus import UNLABELLED_FILE, shared_dir, split_sentences
 
 RESERVED_FILE = Path("labels/evidence_reserved_statements.txt")
@@ -60,6 +64,20 @@ def doc_statement_keys(shared: str | Path | None = None) -> list[str]:
     return sorted(f"doc-{p.name}" for p in folder.glob("*.pdf")) if folder.exists() else []
 
 
+@functools.lru_cache(maxsize=4)
+def _au_expert_texts(shared: str) -> dict[str, list[str]]:
+    loaded = load_au_expert(shared)
+    if loaded is None:
+        return {}
+    frame = loaded[0]
+    return {key: list(rows["sentence"]) for key, rows in frame.groupby("statement_id", sort=True)}
+
+
+def au_expert_statement_keys(shared: str | Path | None = None) -> list[str]:
+    """Keys of the 15 expert-labelled AU statements (their evidence labels are made here)."""
+    return sorted(_au_expert_texts(str(shared_dir(shared))))
+
+
 def statement_texts(key: str, shared: str | Path | None = None) -> list[str]:
     """The statement's sentences in order; [] when its source is absent (or reserved)."""
     root = shared_dir(shared)
@@ -69,4 +87,6 @@ def statement_texts(key: str, shared: str | Path | None = None) -> list[str]:
     if key.startswith("ukh-"):
         text = _uk_texts(str(root)).get(key)
         return split_sentences(text) if text is not None else []
+    if key.startswith(f"{AU_EXPERT_SOURCE}-"):
+        return list(_au_expert_texts(str(root)).get(key, []))
     raise ValueError(f"unknown statement key {key!r}")
