@@ -31,6 +31,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 3000,
     "max_returned_rows": 1000,
     "facet_time_limit_ms": 500,
+    # A suggestion is a query per column over every matching row: on the 5M-sentence bench corpus
+    # they took the compliance table's page from 0.66 s to 5.2 s and the statements page to 2.0 s.
+    # The configured facets stay, and any column can still be faceted from its menu.
+    "suggest_facets": False,
     "allow_download": False,
     "allow_csv_stream": True,
     "max_csv_mb": 500,

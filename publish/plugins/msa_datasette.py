@@ -31,7 +31,6 @@ _WORD = re.compile(r"\w+")
 _TAG_VALUE = re.compile(r"[^a-z0-9_]")
 DICTIONARY = "dictionary"
 # Tables of millions of rows on a full corpus.
-LARGE_TABLES = frozenset({"sentences", "labels", "pages", "statement_sentences", "boilerplate_sentences"})
 # Where publish/metadata.py puts the canned queries' column descriptions.
 DICTIONARY_CONFIG = "msa-data-dictionary"
 # A valid query that matches nothing: what an empty search box runs.
@@ -194,16 +193,14 @@ def served_query(path: str, query: str) -> str:
 
     - A streamed CSV gets `_size=max`: Datasette 0.65 streams in pages of the default size (100
       rows, one query each) unless the URL asks for more.
-    - Pages of the tables of millions of rows skip facet suggestions (a query per column over
-      every matching row: most of a table search's time on 5M sentences).
+
+    (Facet suggestions, a query per column over every matching row, are off for the whole server:
+    msa.serve's `suggest_facets` setting.)
     """
     args = parse_qs(query, keep_blank_values=True)
     extra = []
     if path.endswith(".csv") and "_stream" in args and "_size" not in args:
         extra.append("_size=max")
-    table = path.rsplit("/", 1)[-1].split(".")[0]
-    if table in LARGE_TABLES and "_nosuggest" not in args:
-        extra.append("_nosuggest=1")
     return "&".join([query, *extra] if query else extra)
 
 
