@@ -40,3 +40,38 @@ def test_clear_cases() -> None:
     assert labels[0] == "none"
     assert labels[1] == "commitment"
     assert labels[4] == "negative"
+
+
+def test_decide_reproduces_predict_proba_and_weights_move_the_argmax() -> None:
+    from classify.evidence import RuleMasks
+
+    clf = EvidenceClassifier.load()
+    if not clf.heads:
+        return
+    head_proba, head = clf.head_proba(SENTENCES)
+    masks = RuleMasks.of(SENTENCES)
+    decided = clf.decide(head_proba, masks, clf.class_weights(head))
+    np.testing.assert_allclose(decided, clf.predict_proba(SENTENCES), atol=1e-6)
+    weights = np.ones(len(EVIDENCE_LABELS))
+    weights[EVIDENCE_LABELS.index("commitment")] = 1e6
+    meta = {**clf.meta, "class_weights": {head: weights.tolist()}}
+    labels, proba = EvidenceClassifier(clf.vocab, clf.heads, meta, clf.labels).predict(SENTENCES)
+    assert labels == ["commitment"] * len(SENTENCES)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_choose_class_weights_raises_an_under_called_label() -> None:
+    from classify.evidence import RuleMasks
+    from training.evidence_train import IMPACT, choose_class_weights
+
+    action, none = EVIDENCE_LABELS.index("action"), EVIDENCE_LABELS.index("none")
+    y = np.array([IMPACT] * 10 + [action] * 10 + [none] * 10)
+    head = np.full((30, len(EVIDENCE_LABELS)), 0.0, dtype=np.float32)
+    head[:10, IMPACT], head[:10, action] = 0.4, 0.6  # impact read as action
+    head[10:20, IMPACT], head[10:20, action] = 0.1, 0.9
+    head[20:, none] = 1.0
+    no_rules = RuleMasks(*(np.zeros(30, dtype=bool) for _ in range(3)))
+    weights = choose_class_weights(y, head, no_rules)
+    assert 1.5 < weights[IMPACT] < 9 and weights[none] == 1.0
+    decided = EvidenceClassifier.decide(head, no_rules, weights).argmax(axis=1)
+    assert (decided == y).all()

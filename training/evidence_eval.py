@@ -4,7 +4,9 @@
   the two-pass labels, training.evidence_data.load_training), optionally over several
   seeds; per-label precision/recall/F1, macro-F1 and the confusion matrix for the rules alone, the
   model trained on evidence_dev.csv alone, and the committed recipe with and without neighbour
-  context, all on the same folds (each fold refits vocabulary and heads); statement-level
+  context, and the committed recipe's per-label decision weights chosen on the other folds
+  (nested, so the figure is honest), all on the same folds (each fold refits vocabulary and
+  heads); statement-level
   precision and recall of "shows evidence of impact" on the statements labelled whole.
 - `future_task`: AIMSCheck's future-commitment detection on AIMS.uk (the rows of
   results_future_uk.csv, anchor macro-F1 0.668 / accuracy 0.864) and AIMS.ca (relevant sentences,
@@ -34,7 +36,9 @@ from training.evidence_train import (
     CONTEXT_WEIGHT,
     choose_impact_confidence,
     embed_texts,
+    fold_masks,
     grouped_folds,
+    nested_decision,
     out_of_fold,
     statement_calls,
     training_vectors,
@@ -64,7 +68,7 @@ def label_report(y_true: Sequence[str], y_pred: Sequence[str]) -> dict:
     }
 
 
-SYSTEMS = ("rules", "dev_only", "all_no_context", "all")
+SYSTEMS = ("rules", "dev_only", "all_no_context", "all", "all_weighted")
 
 
 def cross_validate(
@@ -77,8 +81,10 @@ def cross_validate(
 
     ``rules`` alone; ``dev_only``: the model trained on evidence_dev.csv alone (the committed
     recipe before the two-pass labels); ``all_no_context``: every source, no neighbour vectors;
-    ``all``: every source with the neighbours (the committed recipe). Each is scored on all rows,
-    on the two-pass rows and on the dev rows; statement-level calls on the statements labelled whole.
+    ``all``: every source with the neighbours, no decision weights; ``all_weighted``: ``all``
+    with the decision weights of each fold chosen on the other folds (the committed recipe). Each
+    is scored on all rows, on the two-pass rows and on the dev rows; statement-level calls (of
+    ``all_weighted``) on the statements labelled whole.
     """
     frame = load_training(shared)
     labels = frame["label"].to_numpy()
@@ -87,6 +93,7 @@ def cross_validate(
     bar = tqdm(total=len(seeds) * folds * 3, desc="grouped CV", unit="fold")
     runs: dict[str, list[np.ndarray]] = {name: [] for name in SYSTEMS}
     last_proba = None
+    chosen_weights: list[list[list[float]]] = []
     for seed in seeds:
         split = grouped_folds(frame, seed, folds)
         runs["rules"].append(np.array([rule_label(t) for t in frame["sentence"]], dtype=object))
@@ -95,10 +102,16 @@ def cross_validate(
             ("all_no_context", None, 0.0),
             ("all", None, CONTEXT_WEIGHT),
         ):
-            proba = out_of_fold(frame, vectors, split, mask, weight, bar)
+            head = out_of_fold(frame, vectors, split, mask, weight, bar, head_only=True)
+            masks = fold_masks(frame, split)
+            proba = EvidenceClassifier.decide(head, masks)
             runs[name].append(np.array([EVIDENCE_LABELS[i] for i in proba.argmax(1)], dtype=object))
             if name == "all":
-                last_proba = proba
+                last_proba, weights = nested_decision(frame, split, head, masks)
+                chosen_weights.append(weights)
+                runs["all_weighted"].append(
+                    np.array([EVIDENCE_LABELS[i] for i in last_proba.argmax(1)], dtype=object)
+                )
     bar.close()
     subsets = {
         "all rows": np.ones(len(frame), dtype=bool),
@@ -131,6 +144,7 @@ def cross_validate(
             "recall": round(tp / max(1, int(calls["gold"].sum())), 3),
             "impact_confidence": confidence,
         }
+    out["class_weights_per_fold"] = chosen_weights
     out["n"], out["groups"], out["seeds"] = len(frame), int(frame["group"].nunique()), list(seeds)
     out["label_counts"] = {
         source: {str(k): int(v) for k, v in rows["label"].value_counts().items()}
@@ -220,10 +234,15 @@ def format_report(report: dict) -> str:
                 lines.append(
                     f"  {lab:<11}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>6}"
                 )
-            if name == "all" and subset == "all rows":
+            if name == "all_weighted" and subset == "all rows":
                 lines.append("  confusion (rows truth, cols predicted; " + ", ".join(EVIDENCE_LABELS) + ")")
                 for lab, row in zip(EVIDENCE_LABELS, r["confusion"], strict=True):
                     lines.append(f"  {lab:<11}" + "".join(f"{v:>6}" for v in row))
+    for seed, weights in zip(cv["seeds"], cv.get("class_weights_per_fold", []), strict=False):
+        lines.append(
+            f"\ndecision weights ({', '.join(EVIDENCE_LABELS)}) chosen per fold, seed {seed}: "
+            + "; ".join(" ".join(f"{w:g}" for w in fold) for fold in weights)
+        )
     if "statement_level" in cv:
         s = cv["statement_level"]
         lines.append(
