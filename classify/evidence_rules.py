@@ -87,8 +87,9 @@ def activity_counts(texts: Sequence[str]) -> np.ndarray:
 
 
 def business_events(texts: Sequence[str]) -> np.ndarray:
-    """Mask of pandemic and other business events told with no word of an outcome of the response
-    (none of the 11 labelled sentences naming the pandemic is impact)."""
+    """Mask of pandemic and other business events or facts (a spend profile) told with no word of an
+    outcome of the response (none of the 11 labelled sentences naming the pandemic is impact, nor
+    any of the 4 telling what was spent with how many suppliers)."""
     return np.array(
         [bool(BUSINESS_EVENT.search(t or "")) and not RESPONSE_OUTCOME.search(t or "") for t in texts]
     )
