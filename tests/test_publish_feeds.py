@@ -125,7 +125,7 @@ def test_changed_statements_are_those_that_changed_against_the_previous_year(dem
     by_id = {statement_link(e).rsplit("/", 1)[1]: e for e in entries(feed)}
     content = by_id["uk-2023-Bw7fQ2kd"].find(f"{ATOM}content")
     assert content.get("type") == "html"
-    assert "impact share 0.09 → 0.33" in content.text and BRIGHTWATER in content.text
+    assert "impact share 0.09 → 0.37" in content.text and BRIGHTWATER in content.text
     assert "s.16(1)(d) partly → met" in by_id["au-2022-1503"].find(f"{ATOM}content").text
     page = fetch(demo_ds, statement_link(by_id["uk-2023-Bw7fQ2kd"]))  # the entry's page says what changed
     assert 'class="msa-change"' in page.text and "61 new sentences, 43 dropped" in page.text
