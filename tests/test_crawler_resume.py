@@ -59,6 +59,9 @@ def crawl_and_stop(replica: Replica, data_dir: Path, stop: signal.Signals) -> su
     process = subprocess.Popen(
         [str(MSA), "crawl", "all", "--data-dir", str(data_dir), *settings],
         start_new_session=True,
+        # Ctrl-C as at a terminal: a SIGINT ignored by whatever started the test run (inherited, and
+        # then kept by Python) would let the crawl run to its end.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
